@@ -1,0 +1,83 @@
+"""Authentication (bearer token in the header, or the same token in the page cookie) and role guards."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request
+from litestar.connection import ASGIConnection
+from litestar.handlers.base import BaseRouteHandler
+from litestar.middleware.authentication import AbstractAuthenticationMiddleware, AuthenticationResult
+from sqlalchemy import select
+
+from tracker.accounts.actor import Actor
+from tracker.accounts.models import User
+from tracker.accounts.security import read_token
+from tracker.db.session import session_of
+from tracker.lib.exceptions import NotAuthenticated, PermissionDenied
+from tracker.lib.i18n import Text
+from tracker.settings import Settings
+
+SESSION_COOKIE = "cho_so_session"
+
+# Paths that answer without a token: health, the API docs, sign-in and the public lookup.
+PUBLIC_PATHS = ["^/health", "^/ready", "^/schema", "^/api/auth/login", "^/api/public/", "^/favicon"]
+
+
+def token_from(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
+    header = connection.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return connection.cookies.get(SESSION_COOKIE) or None
+
+
+async def actor_for_token(connection: ASGIConnection[Any, Any, Any, Any], token: str) -> Actor:
+    settings: Settings = connection.app.state.settings
+    claims = read_token(settings.secret_key, token)
+    session = session_of(connection.scope)
+    row = (
+        await session.execute(
+            select(
+                User.id,
+                User.username,
+                User.role,
+                User.area_id,
+                User.full_name,
+                User.active,
+                User.token_version,
+            ).where(User.id == claims.user_id)
+        )
+    ).first()
+    if row is None or not row.active or row.token_version != claims.token_version:
+        raise NotAuthenticated()
+    return Actor(user_id=row.id, username=row.username, role=row.role, area_id=row.area_id, full_name=row.full_name)
+
+
+class TokenAuthenticationMiddleware(AbstractAuthenticationMiddleware):
+    async def authenticate_request(self, connection: ASGIConnection[Any, Any, Any, Any]) -> AuthenticationResult:
+        token = token_from(connection)
+        if not token:
+            raise NotAuthenticated()
+        actor = await actor_for_token(connection, token)
+        return AuthenticationResult(user=actor, auth=token)
+
+
+def requires(*roles: str) -> Any:
+    """A guard letting through the given roles (and admins)."""
+
+    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+        actor = connection.user
+        if not isinstance(actor, Actor) or not actor.has_role(*roles):
+            raise PermissionDenied(
+                Text("Vai trò của bạn không được phép thực hiện thao tác này.", "Your role may not do this.")
+            )
+
+    guard.__name__ = f"requires_{'_'.join(roles) or 'admin'}"
+    return guard
+
+
+async def provide_actor(request: Request[Any, Any, Any]) -> Actor:
+    actor = request.user
+    assert isinstance(actor, Actor)
+    return actor

@@ -1,0 +1,175 @@
+"""The ``tracker`` command: serve, migrate, seed, manage users and reference data."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+from tracker.settings import Settings, SettingsError
+
+
+def _settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except SettingsError as exc:
+        raise SystemExit(f"Lỗi cấu hình / configuration error: {exc}") from None
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    settings = _settings()
+    if args.workers > 1 and settings.is_sqlite:
+        print(
+            "Lưu ý: SQLite với nhiều tiến trình chỉ nên dùng để thử. / Note: SQLite with several workers is for trials."
+        )
+    if args.workers > 1 or args.reload:
+        # Worker processes build their own application from the environment.
+        uvicorn.run(
+            "tracker.app:asgi_factory",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            reload=args.reload,
+            proxy_headers=True,
+            log_level=args.log_level,
+            access_log=args.access_log,
+        )
+    else:
+        from tracker.app import create_app
+
+        uvicorn.run(
+            create_app(settings),
+            host=args.host,
+            port=args.port,
+            proxy_headers=True,
+            log_level=args.log_level,
+            access_log=args.access_log,
+        )
+    return 0
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from tracker.db.migrate import upgrade
+
+    settings = _settings()
+    upgrade(settings, args.revision)
+    print(f"Cơ sở dữ liệu đã được cập nhật / database upgraded ({args.revision}).")
+    return 0
+
+
+def cmd_db_downgrade(args: argparse.Namespace) -> int:
+    from tracker.db.migrate import downgrade
+
+    downgrade(_settings(), args.revision)
+    return 0
+
+
+def cmd_areas_load(_: argparse.Namespace) -> int:
+    from tracker.areas.commands import load_areas
+
+    counts = asyncio.run(load_areas(_settings()))
+    print(
+        f"Đơn vị hành chính / administrative units: {counts['units']}, "
+        f"sáp nhập / successions: {counts['successions']}, phạm vi / reach rows: {counts['reach']}"
+    )
+    return 0
+
+
+def cmd_seed(args: argparse.Namespace) -> int:
+    if not args.demo:
+        print("Dùng: tracker seed --demo / usage: tracker seed --demo", file=sys.stderr)
+        return 2
+    from tracker.seed import seed_demo
+
+    summary = asyncio.run(seed_demo(_settings()))
+    print(summary)
+    return 0
+
+
+def cmd_user_create(args: argparse.Namespace) -> int:
+    from tracker.accounts.commands import create_user
+
+    password = args.password or os.environ.get("TRACKER_PASSWORD")
+    if not password:
+        password = getpass.getpass("Mật khẩu / password: ")
+        if password != getpass.getpass("Nhập lại / repeat: "):
+            print("Hai lần nhập không khớp. / The two entries differ.", file=sys.stderr)
+            return 2
+    return asyncio.run(
+        create_user(
+            _settings(),
+            username=args.username,
+            role=args.role,
+            area=args.area,
+            password=password,
+            full_name=args.full_name,
+            phone=args.phone,
+            as_user=args.as_user,
+        )
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="tracker", description="Chợ Số: thanh toán không tiền mặt và OCOP.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="chạy máy chủ web / run the web server")
+    serve.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    serve.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "1")))
+    serve.add_argument("--reload", action="store_true")
+    serve.add_argument("--log-level", default="info")
+    serve.add_argument("--no-access-log", dest="access_log", action="store_false")
+    serve.set_defaults(func=cmd_serve)
+
+    db = commands.add_parser("db", help="cơ sở dữ liệu / database").add_subparsers(dest="db_command", required=True)
+    up = db.add_parser("upgrade", help="chạy các migration / apply migrations")
+    up.add_argument("revision", nargs="?", default="head")
+    up.set_defaults(func=cmd_db_upgrade)
+    down = db.add_parser("downgrade", help="quay lui migration / revert migrations")
+    down.add_argument("revision")
+    down.set_defaults(func=cmd_db_downgrade)
+
+    areas = commands.add_parser("areas", help="đơn vị hành chính / administrative units")
+    areas_sub = areas.add_subparsers(dest="areas_command", required=True)
+    areas_sub.add_parser("load", help="nạp lại danh mục / (re)load the shipped units").set_defaults(func=cmd_areas_load)
+
+    seed = commands.add_parser("seed", help="dữ liệu mẫu / demonstration data")
+    seed.add_argument("--demo", action="store_true")
+    seed.set_defaults(func=cmd_seed)
+
+    user = commands.add_parser("user", help="tài khoản / accounts").add_subparsers(dest="user_command", required=True)
+    create = user.add_parser("create", help="tạo tài khoản / create an account")
+    create.add_argument("--username", required=True)
+    create.add_argument("--role", required=True, choices=["admin", "officer", "taskforce", "producer"])
+    create.add_argument("--area", help="mã địa bàn / area code (required except for admin)")
+    create.add_argument("--password", help="bỏ trống để nhập ẩn / omit to be prompted")
+    create.add_argument("--full-name", default=None)
+    create.add_argument("--phone", default=None)
+    create.add_argument(
+        "--as",
+        dest="as_user",
+        default=None,
+        help="tạo thay mặt tài khoản cán bộ này (kiểm tra địa bàn) / act as this officer",
+    )
+    create.set_defaults(func=cmd_user_create)
+    return parser
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,106 @@
+"""The composition root: registers every domain's routes, dependencies, middleware and error handling."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar
+from litestar.config.app import AppConfig
+from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.plugins import InitPluginProtocol
+
+from qr.banks import load_directory
+from tracker.db.engine import create_database
+from tracker.db.session import SessionMiddleware, provide_db_session
+from tracker.lib.deps import provide_settings, service_provider
+from tracker.lib.http_errors import handle_exception
+from tracker.lib.pagination import provide_page
+from tracker.settings import Settings
+
+logger = logging.getLogger("tracker")
+
+API_DESCRIPTION = """
+Chợ Số: theo dõi việc đưa tiểu thương chợ truyền thống vào thanh toán không tiền mặt (VietQR) và đưa sản
+phẩm OCOP lên sàn thương mại điện tử.
+
+Đăng nhập bằng `POST /api/auth/login`, rồi gửi `Authorization: Bearer <access_token>`.
+Thông báo lỗi bằng tiếng Việt; gửi `Accept-Language: en` để nhận tiếng Anh.
+
+Chợ Số tracks how traditional-market vendors take cashless (VietQR) payments and how OCOP products get
+onto e-commerce platforms. Sign in with `POST /api/auth/login`, then send `Authorization: Bearer <token>`.
+"""
+
+
+class TrackerPlugin(InitPluginProtocol):
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def on_app_init(self, app_config: AppConfig) -> AppConfig:
+        from tracker.accounts.auth import PUBLIC_PATHS, TokenAuthenticationMiddleware, provide_actor
+        from tracker.accounts.controllers import AuthController, TeamController, UserController
+        from tracker.accounts.services import AuthService, TeamService, UserService
+        from tracker.areas.controllers import AreaController
+        from tracker.areas.services import AreaService
+        from tracker.audit.controllers import AuditController
+        from tracker.health import health
+        from vendors.controllers import MarketController, VendorController
+        from vendors.deps import provide_vendor_service
+        from vendors.services import MarketService
+
+        settings = self.settings
+
+        @asynccontextmanager
+        async def lifespan(app: Litestar) -> AsyncIterator[None]:
+            app.state.db = create_database(settings)
+            try:
+                yield
+            finally:
+                await app.state.db.dispose()
+
+        app_config.state.update({"settings": settings, "banks": load_directory(settings.extra_banks_csv)})
+        app_config.lifespan.append(lifespan)
+        app_config.route_handlers.extend(
+            [
+                health,
+                AuthController,
+                UserController,
+                TeamController,
+                AreaController,
+                AuditController,
+                MarketController,
+                VendorController,
+            ]
+        )
+        app_config.dependencies.update(
+            {
+                "settings": Provide(provide_settings, sync_to_thread=False),
+                "db_session": Provide(provide_db_session),
+                "actor": Provide(provide_actor),
+                "page": Provide(provide_page, sync_to_thread=False),
+                "auth_service": service_provider(AuthService),
+                "user_service": service_provider(UserService),
+                "team_service": service_provider(TeamService),
+                "area_service": service_provider(AreaService),
+                "market_service": service_provider(MarketService),
+                "vendor_service": Provide(provide_vendor_service),
+            }
+        )
+        app_config.middleware = [
+            SessionMiddleware,
+            DefineMiddleware(TokenAuthenticationMiddleware, exclude=PUBLIC_PATHS),
+            *app_config.middleware,
+        ]
+        app_config.exception_handlers[Exception] = handle_exception
+        app_config.openapi_config = OpenAPIConfig(
+            title="Chợ Số API",
+            version="0.1.0",
+            description=API_DESCRIPTION,
+            path="/schema",
+            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+        )
+        return app_config

@@ -1,0 +1,14 @@
+"""Imports every domain's models so that the metadata (migrations, tests) knows all tables.
+
+This is part of the composition root: the only place besides ``tracker.core`` that knows every domain.
+"""
+
+from __future__ import annotations
+
+from tracker.accounts import models as accounts_models
+from tracker.areas import models as areas_models
+from tracker.audit import models as audit_models
+from tracker.db.base import metadata
+from vendors import models as vendors_models
+
+__all__ = ["accounts_models", "areas_models", "audit_models", "metadata", "vendors_models"]

@@ -1,0 +1,95 @@
+"""Engines and session factories.
+
+Two session factories share one database: ``read`` for GET requests and ``write`` for the rest. On
+SQLite the write factory opens its transactions with ``BEGIN IMMEDIATE``: a deferred transaction that
+first reads and then writes fails at once with "database is locked" when another writer committed in
+between, whereas an immediate one waits its turn (``busy_timeout``). On PostgreSQL both factories use the
+same engine; a read replica can later be given to ``read`` alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import NullPool
+
+from tracker.settings import Settings
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+def _sqlite_engine(url: str, *, immediate: bool, null_pool: bool) -> AsyncEngine:
+    database = make_url(url).database
+    if database and database != ":memory:":
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    kwargs: dict[str, Any] = {"connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}}
+    if null_pool:
+        kwargs["poolclass"] = NullPool
+    engine = create_async_engine(url, **kwargs)
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite's implicit BEGIN is deferred).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+    begin = "BEGIN IMMEDIATE" if immediate else "BEGIN"
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql(begin)
+
+    return engine
+
+
+def _postgres_engine(settings: Settings, *, null_pool: bool) -> AsyncEngine:
+    kwargs: dict[str, Any] = {"pool_pre_ping": True}
+    if null_pool:
+        kwargs["poolclass"] = NullPool
+    else:
+        kwargs.update(pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow, pool_recycle=1800)
+    return create_async_engine(settings.database_url, **kwargs)
+
+
+@dataclass
+class Database:
+    """The engines of one application instance and the session factories built on them."""
+
+    read_engine: AsyncEngine
+    write_engine: AsyncEngine
+    read: async_sessionmaker[AsyncSession]
+    write: async_sessionmaker[AsyncSession]
+    dialect: str
+
+    async def dispose(self) -> None:
+        await self.read_engine.dispose()
+        if self.write_engine is not self.read_engine:
+            await self.write_engine.dispose()
+
+
+def create_database(settings: Settings, *, null_pool: bool = False) -> Database:
+    if settings.is_sqlite:
+        read_engine = _sqlite_engine(settings.database_url, immediate=False, null_pool=null_pool)
+        write_engine = _sqlite_engine(settings.database_url, immediate=True, null_pool=null_pool)
+        dialect = "sqlite"
+    else:
+        read_engine = write_engine = _postgres_engine(settings, null_pool=null_pool)
+        dialect = "postgresql"
+    factory_kwargs: dict[str, Any] = {"expire_on_commit": False, "autoflush": False}
+    return Database(
+        read_engine=read_engine,
+        write_engine=write_engine,
+        read=async_sessionmaker(read_engine, **factory_kwargs),
+        write=async_sessionmaker(write_engine, **factory_kwargs),
+        dialect=dialect,
+    )

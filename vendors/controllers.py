@@ -1,0 +1,315 @@
+"""HTTP endpoints of markets and vendors."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from litestar import Controller, Request, delete, get, patch, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.status_codes import HTTP_200_OK
+
+from tracker.accounts.actor import OFFICER, TASKFORCE, Actor
+from tracker.accounts.auth import requires
+from tracker.areas.schemas import AreaRef
+from tracker.areas.services import AreaService
+from tracker.lib.http_errors import request_lang
+from tracker.lib.pagination import PageParams
+from tracker.lib.schema import Page
+from vendors.models import Market as MarketModel
+from vendors.reference import GOODS_CATEGORIES, MARKET_KINDS, STATUS_TRANSITIONS, VENDOR_STATUSES
+from vendors.schemas import (
+    Deactivation,
+    GoodsCategory,
+    Market,
+    MarketCreate,
+    MarketKind,
+    MarketUpdate,
+    PaymentAccountInput,
+    Reference,
+    ReferenceItem,
+    StatusChange,
+    StatusHistoryItem,
+    Vendor,
+    VendorCreate,
+    VendorStatus,
+    VendorUpdate,
+)
+from vendors.services import MarketService, VendorFilters, VendorService
+
+VendorSort = Literal[
+    "id",
+    "-id",
+    "code",
+    "-code",
+    "full_name",
+    "-full_name",
+    "stall",
+    "-stall",
+    "created_at",
+    "-created_at",
+    "status",
+    "-status",
+    "status_changed_at",
+    "-status_changed_at",
+]
+
+
+async def markets_out(area_service: AreaService, markets: list[MarketModel]) -> list[Market]:
+    areas = {
+        a.id: a for a in await area_service.present([await area_service.by_id(i) for i in {m.area_id for m in markets}])
+    }
+    return [
+        Market(
+            id=m.id,
+            code=m.code,
+            name=m.name,
+            area_code=areas[m.area_id].code,
+            area=AreaRef(
+                id=m.area_id,
+                code=areas[m.area_id].code,
+                name=areas[m.area_id].name,
+                level=areas[m.area_id].level,
+            ),
+            address=m.address,
+            kind=m.kind,  # type: ignore[arg-type]
+            stall_count=m.stall_count,
+            latitude=m.latitude,
+            longitude=m.longitude,
+            active=m.active,
+            version=m.version,
+        )
+        for m in markets
+    ]
+
+
+class MarketController(Controller):
+    path = "/api/markets"
+    tags = ["Chợ / Markets"]
+    guards = [requires(OFFICER, TASKFORCE)]
+
+    @get("/", operation_id="list_markets")
+    async def list_markets(
+        self,
+        actor: NamedDependency[Actor],
+        market_service: NamedDependency[MarketService],
+        area_service: NamedDependency[AreaService],
+        page: NamedDependency[PageParams],
+        area: Annotated[str | None, QueryParameter(max_length=20, description="Mã địa bàn / area code")] = None,
+        kind: Annotated[MarketKind | None, QueryParameter()] = None,
+        active: Annotated[bool | None, QueryParameter()] = True,
+        q: Annotated[str | None, QueryParameter(max_length=100)] = None,
+    ) -> Page[Market]:
+        area_id = (await area_service.resolve(area)).id if area else None
+        markets, total = await market_service.search(actor, page, area_id=area_id, kind=kind, q=q, active=active)
+        return Page(items=await markets_out(area_service, markets), total=total, limit=page.limit, offset=page.offset)
+
+    @post("/", operation_id="create_market", guards=[requires(OFFICER)])
+    async def create_market(
+        self,
+        data: JSONBody[MarketCreate],
+        actor: NamedDependency[Actor],
+        market_service: NamedDependency[MarketService],
+        area_service: NamedDependency[AreaService],
+    ) -> Market:
+        (market,) = await markets_out(area_service, [await market_service.add(actor, data)])
+        return market
+
+    @get("/{market_id:int}", operation_id="get_market")
+    async def get_market(
+        self,
+        market_id: FromPath[int],
+        actor: NamedDependency[Actor],
+        market_service: NamedDependency[MarketService],
+        area_service: NamedDependency[AreaService],
+    ) -> Market:
+        (market,) = await markets_out(area_service, [await market_service.one(actor, market_id)])
+        return market
+
+    @patch("/{market_id:int}", operation_id="update_market", guards=[requires(OFFICER)])
+    async def update_market(
+        self,
+        market_id: FromPath[int],
+        data: JSONBody[MarketUpdate],
+        actor: NamedDependency[Actor],
+        market_service: NamedDependency[MarketService],
+        area_service: NamedDependency[AreaService],
+    ) -> Market:
+        (market,) = await markets_out(area_service, [await market_service.edit(actor, market_id, data)])
+        return market
+
+
+class VendorController(Controller):
+    path = "/api/vendors"
+    tags = ["Tiểu thương / Vendors"]
+    guards = [requires(OFFICER, TASKFORCE)]
+
+    @get("/", operation_id="list_vendors")
+    async def list_vendors(
+        self,
+        request: Request[Any, Any, Any],
+        actor: NamedDependency[Actor],
+        vendor_service: NamedDependency[VendorService],
+        area_service: NamedDependency[AreaService],
+        page: NamedDependency[PageParams],
+        q: Annotated[
+            str | None,
+            QueryParameter(max_length=100, description="Tên, mã hoặc số điện thoại, không dấu cũng được"),
+        ] = None,
+        market_id: Annotated[int | None, QueryParameter(ge=1)] = None,
+        area: Annotated[str | None, QueryParameter(max_length=20, description="Mã địa bàn / area code")] = None,
+        status: Annotated[VendorStatus | None, QueryParameter()] = None,
+        bank: Annotated[str | None, QueryParameter(max_length=6, description="BIN ngân hàng / bank BIN")] = None,
+        goods_category: Annotated[GoodsCategory | None, QueryParameter()] = None,
+        team_id: Annotated[int | None, QueryParameter(ge=1)] = None,
+        active: Annotated[bool | None, QueryParameter()] = True,
+        sort: Annotated[VendorSort, QueryParameter()] = "-id",
+    ) -> Page[Vendor]:
+        """Danh sách, tìm kiếm tiểu thương trong địa bàn. List and search vendors within one's area."""
+        area_id = (await area_service.resolve(area)).id if area else None
+        filters = VendorFilters(
+            market_id=market_id,
+            area_id=area_id,
+            status=status,
+            bank_bin=bank,
+            goods_category=goods_category,
+            team_id=team_id,
+            active=active,
+            q=q,
+            sort=sort,
+        )
+        vendors, total = await vendor_service.search(actor, filters, page)
+        items = await vendor_service.present(actor, vendors, request_lang(request))
+        return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+
+    @post("/", operation_id="register_vendor", guards=[requires(TASKFORCE)])
+    async def register_vendor(
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[VendorCreate],
+        actor: NamedDependency[Actor],
+        vendor_service: NamedDependency[VendorService],
+    ) -> Vendor:
+        """Đăng ký tiểu thương và tài khoản nhận tiền. Register a vendor and payment accounts."""
+        vendor, warnings = await vendor_service.register(actor, data)
+        (out,) = await vendor_service.present(actor, [vendor], request_lang(request), warnings)
+        return out
+
+    @get("/reference", operation_id="vendor_reference", guards=[])
+    async def reference(self, request: Request[Any, Any, Any]) -> Reference:
+        """Các danh mục cố định: loại chợ, nhóm hàng, trạng thái. Fixed lists with their labels."""
+        lang = request_lang(request)
+        return Reference(
+            market_kinds=[ReferenceItem(key=k, label=v(lang)) for k, v in MARKET_KINDS.items()],
+            goods_categories=[ReferenceItem(key=k, label=v(lang)) for k, v in GOODS_CATEGORIES.items()],
+            vendor_statuses=[ReferenceItem(key=k, label=v(lang)) for k, v in VENDOR_STATUSES.items()],
+            status_transitions={k: sorted(v) for k, v in STATUS_TRANSITIONS.items()},
+        )
+
+    @get("/{vendor_id:int}", operation_id="get_vendor")
+    async def get_vendor(
+        self,
+        request: Request[Any, Any, Any],
+        vendor_id: FromPath[int],
+        actor: NamedDependency[Actor],
+        vendor_service: NamedDependency[VendorService],
+    ) -> Vendor:
+        (out,) = await vendor_service.present(
+            actor, [await vendor_service.one(actor, vendor_id)], request_lang(request)
+        )
+        return out
+
+    @patch("/{vendor_id:int}", operation_id="update_vendor", guards=[requires(TASKFORCE)])
+    async def update_vendor(
+        self,
+        request: Request[Any, Any, Any],
+        vendor_id: FromPath[int],
+        data: JSONBody[VendorUpdate],
+        actor: NamedDependency[Actor],
+        vendor_service: NamedDependency[VendorService],
+    ) -> Vendor:
+        """Sửa thông tin (gửi kèm version để tránh ghi đè). Update (send the version to avoid overwrites)."""
+        vendor, warnings = await vendor_service.edit(actor, vendor_id, data)
+        (out,) = await vendor_service.present(actor, [vendor], request_lang(request), warnings)
+        return out
+
+    @post(
+        "/{vendor_id:int}/status",
+        operation_id="change_vendor_status",
+        guards=[requires(TASKFORCE)],
+        status_code=HTTP_200_OK,
+    )
+    async def change_status(
+        self,
+        request: Request[Any, Any, Any],
+        vendor_id: FromPath[int],
+        data: JSONBody[StatusChange],
+        actor: NamedDependency[Actor],
+        vendor_service: NamedDependency[VendorService],
+    ) -> Vendor:
+        vendor = await vendor_service.change_status(actor, vendor_id, data)
+        (out,) = await vendor_service.present(actor, [vendor], request_lang(request))
+        return out
+
+    @get("/{vendor_id:int}/history", operation_id="vendor_status_history")
+    async def history(
+        self,
+        vendor_id: FromPath[int],
+        actor: NamedDependency[Actor],
+        vendor_service: NamedDependency[VendorService],
+    ) -> list[StatusHistoryItem]:
+        return await vendor_service.history(actor, vendor_id)
+
+    @post(
+        "/{vendor_id:int}/deactivate",
+        operation_id="deactivate_vendor",
+        guards=[requires(TASKFORCE)],
+        status_code=HTTP_200_OK,
+    )
+    async def deactivate(
+        self,
+        request: Request[Any, Any, Any],
+        vendor_id: FromPath[int],
+        data: JSONBody[Deactivation],
+        actor: NamedDependency[Actor],
+        vendor_service: NamedDependency[VendorService],
+    ) -> Vendor:
+        vendor = await vendor_service.deactivate(actor, vendor_id, data)
+        (out,) = await vendor_service.present(actor, [vendor], request_lang(request))
+        return out
+
+    @post(
+        "/{vendor_id:int}/payment-accounts",
+        operation_id="add_payment_account",
+        guards=[requires(TASKFORCE)],
+        status_code=HTTP_200_OK,
+    )
+    async def add_account(
+        self,
+        request: Request[Any, Any, Any],
+        vendor_id: FromPath[int],
+        data: JSONBody[PaymentAccountInput],
+        actor: NamedDependency[Actor],
+        vendor_service: NamedDependency[VendorService],
+    ) -> Vendor:
+        vendor = await vendor_service.add_account(actor, vendor_id, data)
+        (out,) = await vendor_service.present(actor, [vendor], request_lang(request))
+        return out
+
+    @delete(
+        "/{vendor_id:int}/payment-accounts/{account_id:int}",
+        operation_id="remove_payment_account",
+        guards=[requires(TASKFORCE)],
+        status_code=HTTP_200_OK,
+    )
+    async def remove_account(
+        self,
+        request: Request[Any, Any, Any],
+        vendor_id: FromPath[int],
+        account_id: FromPath[int],
+        actor: NamedDependency[Actor],
+        vendor_service: NamedDependency[VendorService],
+    ) -> Vendor:
+        vendor = await vendor_service.remove_account(actor, vendor_id, account_id)
+        (out,) = await vendor_service.present(actor, [vendor], request_lang(request))
+        return out
