@@ -120,6 +120,19 @@ async def _resolve(session: object, code: str) -> int:
 
 @pytest.fixture(scope="session")
 async def world(settings: Settings) -> World:
+    return await build_world(settings)
+
+
+@pytest.fixture(scope="session")
+async def sqlite_world(tmp_path_factory: pytest.TempPathFactory) -> World:
+    """A separate SQLite database with the baseline, for tests that need only one backend (fuzzing)."""
+    data_dir = tmp_path_factory.mktemp("var-sqlite-only")
+    settings = make_settings(f"sqlite+aiosqlite:///{data_dir / 'tracker.db'}", data_dir)
+    await asyncio.to_thread(upgrade, settings)
+    return await build_world(settings)
+
+
+async def build_world(settings: Settings) -> World:
     engine = create_async_engine(settings.database_url, poolclass=NullPool)
     from sqlalchemy.ext.asyncio import async_sessionmaker
 

@@ -37,6 +37,9 @@ from vendors.schemas import (
 )
 from vendors.services import MarketService, VendorFilters, VendorService
 
+ActiveFilter = Literal["true", "false", "all"]
+ACTIVE: dict[str, bool | None] = {"true": True, "false": False, "all": None}
+ACTIVE_HELP = "true: đang hoạt động (mặc định), false: đã ngừng, all: tất cả / active, deactivated or all"
 VendorSort = Literal[
     "id",
     "-id",
@@ -97,11 +100,13 @@ class MarketController(Controller):
         page: NamedDependency[PageParams],
         area: Annotated[str | None, QueryParameter(max_length=20, description="Mã địa bàn / area code")] = None,
         kind: Annotated[MarketKind | None, QueryParameter()] = None,
-        active: Annotated[bool | None, QueryParameter()] = True,
+        active: Annotated[ActiveFilter, QueryParameter(description=ACTIVE_HELP)] = "true",
         q: Annotated[str | None, QueryParameter(max_length=100)] = None,
     ) -> Page[Market]:
         area_id = (await area_service.resolve(area)).id if area else None
-        markets, total = await market_service.search(actor, page, area_id=area_id, kind=kind, q=q, active=active)
+        markets, total = await market_service.search(
+            actor, page, area_id=area_id, kind=kind, q=q, active=ACTIVE[active]
+        )
         return Page(items=await markets_out(area_service, markets), total=total, limit=page.limit, offset=page.offset)
 
     @post("/", operation_id="create_market", guards=[requires(OFFICER)])
@@ -162,7 +167,7 @@ class VendorController(Controller):
         bank: Annotated[str | None, QueryParameter(max_length=6, description="BIN ngân hàng / bank BIN")] = None,
         goods_category: Annotated[GoodsCategory | None, QueryParameter()] = None,
         team_id: Annotated[int | None, QueryParameter(ge=1)] = None,
-        active: Annotated[bool | None, QueryParameter()] = True,
+        active: Annotated[ActiveFilter, QueryParameter(description=ACTIVE_HELP)] = "true",
         sort: Annotated[VendorSort, QueryParameter()] = "-id",
     ) -> Page[Vendor]:
         """Danh sách, tìm kiếm tiểu thương trong địa bàn. List and search vendors within one's area."""
@@ -174,7 +179,7 @@ class VendorController(Controller):
             bank_bin=bank,
             goods_category=goods_category,
             team_id=team_id,
-            active=active,
+            active=ACTIVE[active],
             q=q,
             sort=sort,
         )

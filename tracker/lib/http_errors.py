@@ -277,8 +277,10 @@ def handle_exception(request: Request[Any, Any, Any], exc: Exception) -> Respons
             Text("Đã xảy ra lỗi máy chủ. Vui lòng thử lại.", "A server error occurred. Please try again."),
             status_code=HTTP_500_INTERNAL_SERVER_ERROR,
         )
-    elif error.status_code >= 500:
+    elif isinstance(error, ServiceUnavailable):
         logger.warning("service unavailable on %s %s: %s", request.method, request.url.path, type(exc).__name__)
+    elif error.status_code >= 500:
+        logger.error("server error on %s %s", request.method, request.url.path, exc_info=exc)
     lang = request_lang(request)
     headers = dict(error.headers)
     headers["Content-Language"] = lang

@@ -79,6 +79,17 @@ class MarketService(Service[Market, "MarketService.Repo"]):
             )
         return market
 
+    async def for_write(self, actor: Actor, market_id: int, field: str = "market_id") -> Market:
+        """A market the actor may write into: unknown → 400 naming the field; outside its area → 403."""
+        market = await self.session.get(Market, market_id)
+        if market is None:
+            raise ValidationFailed(
+                [FieldProblem(field, Text(f"Không có chợ {market_id}.", f"No market {market_id}."), "unknown_market")]
+            )
+        if not await actor_covers(self.session, actor, market.area_id):
+            raise PermissionDenied(Text("Chợ này nằm ngoài địa bàn của bạn.", "This market is outside your area."))
+        return market
+
     async def search(
         self,
         actor: Actor,

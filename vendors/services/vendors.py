@@ -429,8 +429,8 @@ class VendorService(Service[Vendor, "VendorService.Repo"]):
         accounts = self._validated_accounts(data.payment_accounts, full_name, problems)
         stall = data.stall.strip().upper()
         try:
-            market = await MarketService(self.session).one(actor, data.market_id)
-        except NotFound as exc:
+            market = await MarketService(self.session).for_write(actor, data.market_id)
+        except ValidationFailed as exc:
             problems.extend(exc.problems)
             market = None
         if market is not None and not market.active:
@@ -568,10 +568,10 @@ class VendorService(Service[Vendor, "VendorService.Repo"]):
             vendor.shares_phone = data.allow_duplicate_phone
         if not isinstance(data.market_id, UnsetType) and data.market_id != vendor.market_id:
             try:
-                market = await MarketService(self.session).one(actor, data.market_id)
+                market = await MarketService(self.session).for_write(actor, data.market_id)
                 vendor.market_id = market.id
                 vendor.area_id = market.area_id
-            except NotFound as exc:
+            except ValidationFailed as exc:
                 problems.extend(exc.problems)
         if problems:
             await self.session.rollback()
