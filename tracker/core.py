@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -11,7 +12,8 @@ from litestar.config.app import AppConfig
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.static_files import create_static_files_router
 from litestar.plugins import InitPluginProtocol
 
 from qr.banks import load_directory
@@ -23,6 +25,8 @@ from tracker.lib.pagination import provide_page
 from tracker.settings import Settings
 
 logger = logging.getLogger("tracker")
+STATIC_DIR = Path(__file__).parent / "web" / "static"
+SWAGGER = "/static/vendor/swagger-ui"
 
 API_DESCRIPTION = """
 Chợ Số: theo dõi việc đưa tiểu thương chợ truyền thống vào thanh toán không tiền mặt (VietQR) và đưa sản
@@ -66,6 +70,9 @@ class TrackerPlugin(InitPluginProtocol):
         app_config.lifespan.append(lifespan)
         app_config.route_handlers.extend(
             [
+                create_static_files_router(
+                    path="/static", directories=[STATIC_DIR], opt={"exclude_from_auth": True}, include_in_schema=False
+                ),
                 health,
                 AuthController,
                 UserController,
@@ -101,6 +108,15 @@ class TrackerPlugin(InitPluginProtocol):
             version="0.1.0",
             description=API_DESCRIPTION,
             path="/schema",
-            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+            # Swagger UI from the package's own static files: the docs work on an offline intranet.
+            render_plugins=[
+                SwaggerRenderPlugin(
+                    path="/",
+                    js_url=f"{SWAGGER}/swagger-ui-bundle.js",
+                    css_url=f"{SWAGGER}/swagger-ui.css",
+                    standalone_preset_js_url=f"{SWAGGER}/swagger-ui-standalone-preset.js",
+                    favicon="<link rel='icon' href='data:,'>",
+                )
+            ],
         )
         return app_config

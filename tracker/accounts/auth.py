@@ -21,7 +21,7 @@ from tracker.settings import Settings
 SESSION_COOKIE = "cho_so_session"
 
 # Paths that answer without a token: health, the API docs, sign-in and the public lookup.
-PUBLIC_PATHS = ["^/health", "^/ready", "^/schema", "^/api/auth/login", "^/api/public/", "^/favicon"]
+PUBLIC_PATHS = ["^/health", "^/ready", "^/schema", "^/static/", "^/api/auth/login", "^/api/public/", "^/favicon"]
 
 
 def token_from(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
