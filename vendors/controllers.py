@@ -183,8 +183,7 @@ class VendorController(Controller):
             q=q,
             sort=sort,
         )
-        vendors, total = await vendor_service.search(actor, filters, page)
-        items = await vendor_service.present(actor, vendors, request_lang(request))
+        items, total = await vendor_service.search(actor, filters, page, request_lang(request))
         return Page(items=items, total=total, limit=page.limit, offset=page.offset)
 
     @post("/", operation_id="register_vendor", guards=[requires(TASKFORCE)])
@@ -197,7 +196,7 @@ class VendorController(Controller):
     ) -> Vendor:
         """Đăng ký tiểu thương và tài khoản nhận tiền. Register a vendor and payment accounts."""
         vendor, warnings = await vendor_service.register(actor, data)
-        (out,) = await vendor_service.present(actor, [vendor], request_lang(request), warnings)
+        (out,) = await vendor_service.present(actor, [vendor.id], request_lang(request), warnings)
         return out
 
     @get("/reference", operation_id="vendor_reference", guards=[])
@@ -219,9 +218,8 @@ class VendorController(Controller):
         actor: NamedDependency[Actor],
         vendor_service: NamedDependency[VendorService],
     ) -> Vendor:
-        (out,) = await vendor_service.present(
-            actor, [await vendor_service.one(actor, vendor_id)], request_lang(request)
-        )
+        vendor = await vendor_service.one(actor, vendor_id)
+        (out,) = await vendor_service.present(actor, [vendor.id], request_lang(request))
         return out
 
     @patch("/{vendor_id:int}", operation_id="update_vendor", guards=[requires(TASKFORCE)])
@@ -235,7 +233,7 @@ class VendorController(Controller):
     ) -> Vendor:
         """Sửa thông tin (gửi kèm version để tránh ghi đè). Update (send the version to avoid overwrites)."""
         vendor, warnings = await vendor_service.edit(actor, vendor_id, data)
-        (out,) = await vendor_service.present(actor, [vendor], request_lang(request), warnings)
+        (out,) = await vendor_service.present(actor, [vendor.id], request_lang(request), warnings)
         return out
 
     @post(
@@ -253,7 +251,7 @@ class VendorController(Controller):
         vendor_service: NamedDependency[VendorService],
     ) -> Vendor:
         vendor = await vendor_service.change_status(actor, vendor_id, data)
-        (out,) = await vendor_service.present(actor, [vendor], request_lang(request))
+        (out,) = await vendor_service.present(actor, [vendor.id], request_lang(request))
         return out
 
     @get("/{vendor_id:int}/history", operation_id="vendor_status_history")
@@ -280,7 +278,7 @@ class VendorController(Controller):
         vendor_service: NamedDependency[VendorService],
     ) -> Vendor:
         vendor = await vendor_service.deactivate(actor, vendor_id, data)
-        (out,) = await vendor_service.present(actor, [vendor], request_lang(request))
+        (out,) = await vendor_service.present(actor, [vendor.id], request_lang(request))
         return out
 
     @post(
@@ -298,7 +296,7 @@ class VendorController(Controller):
         vendor_service: NamedDependency[VendorService],
     ) -> Vendor:
         vendor = await vendor_service.add_account(actor, vendor_id, data)
-        (out,) = await vendor_service.present(actor, [vendor], request_lang(request))
+        (out,) = await vendor_service.present(actor, [vendor.id], request_lang(request))
         return out
 
     @delete(
@@ -316,5 +314,5 @@ class VendorController(Controller):
         vendor_service: NamedDependency[VendorService],
     ) -> Vendor:
         vendor = await vendor_service.remove_account(actor, vendor_id, account_id)
-        (out,) = await vendor_service.present(actor, [vendor], request_lang(request))
+        (out,) = await vendor_service.present(actor, [vendor.id], request_lang(request))
         return out

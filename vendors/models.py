@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.db.base import BigIntAuditBase, BigIntBase
+from tracker.db.base import BigIntAuditBase, BigIntBase, BigIntType
 
 
 class Market(BigIntAuditBase):
@@ -117,3 +117,22 @@ class VendorStatusChange(BigIntBase):
     by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), nullable=True)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class VendorTally(BigIntBase):
+    """Vendors per (area, market, status, active), kept exact by database triggers.
+
+    Written only by the triggers of migration 0003; read by list totals and reports.
+    """
+
+    __tablename__ = "vendor_tallies"
+    __table_args__ = (
+        UniqueConstraint("area_id", "market_id", "status", "active", name="uq_vendor_tallies_key"),
+        Index("ix_vendor_tallies_market", "market_id"),
+    )
+
+    area_id: Mapped[int] = mapped_column(BigIntType)
+    market_id: Mapped[int] = mapped_column(BigIntType)
+    status: Mapped[str] = mapped_column(String(12))
+    active: Mapped[bool] = mapped_column(Boolean)
+    n: Mapped[int] = mapped_column(Integer)

@@ -52,8 +52,13 @@ def test_upgrade_seed_twice_and_serve(fresh_env: dict[str, str]) -> None:
     assert "10663" in reloaded.stdout  # successions: the national crosswalk plus the 2025-01-01 merger
 
     port = free_port()
-    server = subprocess.Popen([*TRACKER, "serve", "--port", str(port), "--no-access-log"], env=fresh_env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    server = subprocess.Popen(
+        [*TRACKER, "serve", "--port", str(port), "--no-access-log"],
+        env=fresh_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -65,11 +70,15 @@ def test_upgrade_seed_twice_and_serve(fresh_env: dict[str, str]) -> None:
                 assert time.monotonic() < deadline
                 time.sleep(0.3)
         assert health.json() == {"status": "ok", "database": "ok"}
-        login = httpx.post(f"http://127.0.0.1:{port}/api/auth/login",
-                           json={"username": "tocns.namphuoc", "password": "ChoSo@2026"})
+        login = httpx.post(
+            f"http://127.0.0.1:{port}/api/auth/login", json={"username": "tocns.namphuoc", "password": "ChoSo@2026"}
+        )
         token = login.json()["access_token"]
-        vendors = httpx.get(f"http://127.0.0.1:{port}/api/vendors", params={"q": "nguyen thi", "limit": 200},
-                            headers={"Authorization": f"Bearer {token}"}).json()
+        vendors = httpx.get(
+            f"http://127.0.0.1:{port}/api/vendors",
+            params={"q": "nguyen thi", "limit": 200},
+            headers={"Authorization": f"Bearer {token}"},
+        ).json()
         assert vendors["total"] > 0
         assert all("Nguyễn Thị" in v["full_name"] for v in vendors["items"])
         assert {v["market"]["code"] for v in vendors["items"]} <= {"NP"}  # the Nam Phước task force's area
@@ -86,12 +95,27 @@ def test_upgrade_seed_twice_and_serve(fresh_env: dict[str, str]) -> None:
 
 def test_user_create_prompts_nothing_when_given_a_password(fresh_env: dict[str, str]) -> None:
     run(["db", "upgrade"], fresh_env)
-    created = run(["user", "create", "--username", "canbo.moi", "--role", "officer", "--area", "20599",
-                   "--password", "Mat-khau-2026!"], fresh_env)
+    created = run(
+        [
+            "user",
+            "create",
+            "--username",
+            "canbo.moi",
+            "--role",
+            "officer",
+            "--area",
+            "20599",
+            "--password",
+            "Mat-khau-2026!",
+        ],
+        fresh_env,
+    )
     assert created.returncode == 0, created.stderr
     assert "canbo.moi" in created.stdout
-    bad = run(["user", "create", "--username", "x.y", "--role", "officer", "--area", "99999",
-               "--password", "Mat-khau-2026!"], fresh_env)
+    bad = run(
+        ["user", "create", "--username", "x.y", "--role", "officer", "--area", "99999", "--password", "Mat-khau-2026!"],
+        fresh_env,
+    )
     assert bad.returncode == 1
     assert "area_code" in bad.stderr
 

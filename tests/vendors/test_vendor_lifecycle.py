@@ -216,3 +216,54 @@ async def test_reference_lists_follow_the_language(api) -> None:
     assert {"key": "thuy_hai_san", "label": "Thủy hải sản"} in vi["goods_categories"]
     assert {"key": "thuy_hai_san", "label": "Fish and seafood"} in en["goods_categories"]
     assert vi["status_transitions"]["registered"] == ["active", "paused", "qr_issued"]
+
+
+async def test_totals_equal_what_the_list_holds_for_every_filter(api, market) -> None:
+    other = await api.officer.ok(
+        "POST",
+        "/api/markets",
+        201,
+        json={"name": "Chợ Duy Vinh", "area_code": "20599", "kind": "hang_3", "stall_count": 9},
+    )
+    made = []
+    for i, (full_name, category) in enumerate(
+        [
+            ("Nguyễn Văn An", "thit"),
+            ("Trần Thị Ánh", "thit"),
+            ("Lê Văn Sơn", "rau_cu_qua"),
+            ("Võ Thị An", "khac"),
+            ("Phan Anh Tú", "thit"),
+        ]
+    ):
+        where = market["id"] if i % 2 == 0 else other["id"]
+        made.append(await register(api, where, full_name=full_name, goods_category=category))
+    await api.taskforce.ok("POST", f"/api/vendors/{made[0]['id']}/status", json={"status": "qr_issued"})
+    await api.taskforce.ok("POST", f"/api/vendors/{made[1]['id']}/status", json={"status": "qr_issued"})
+    await api.taskforce.ok("POST", f"/api/vendors/{made[2]['id']}/deactivate", json={"reason": "Chuyển đi nơi khác"})
+    await api.taskforce.ok("PATCH", f"/api/vendors/{made[3]['id']}", json={"version": 1, "market_id": market["id"]})
+    cases = [
+        {},
+        {"market_id": market["id"]},
+        {"market_id": other["id"]},
+        {"status": "qr_issued"},
+        {"goods_category": "thit"},
+        {"active": "false"},
+        {"active": "all"},
+        {"area": "20599"},
+        {"status": "registered", "goods_category": "thit", "market_id": market["id"]},
+        {"q": "an"},
+        {"q": "van an"},
+        {"q": "thi a"},
+        {"bank": "970436"},
+        {"team_id": api.world.teams["team_np"]},
+    ]
+    for params in cases:
+        everything = await api.taskforce.ok("GET", "/api/vendors", params={**params, "limit": 200})
+        first = await api.taskforce.ok("GET", "/api/vendors", params={**params, "limit": 1})
+        beyond = await api.taskforce.ok("GET", "/api/vendors", params={**params, "limit": 1, "offset": 50})
+        assert everything["total"] == len(everything["items"]), params
+        assert first["total"] == everything["total"], params
+        assert beyond["total"] == everything["total"], params
+        assert beyond["items"] == []
+    assert (await api.taskforce.ok("GET", "/api/vendors", params={"q": "an"}))["total"] == 4
+    assert (await api.taskforce.ok("GET", "/api/vendors", params={"market_id": market["id"]}))["total"] == 3

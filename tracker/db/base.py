@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from advanced_alchemy.base import BigIntAuditBase, BigIntBase, orm_registry
+from sqlalchemy import BigInteger, Integer
 
 metadata = orm_registry.metadata
 
-__all__ = ["BigIntAuditBase", "BigIntBase", "metadata"]
+# The type of ids and of columns that hold ids without a foreign key (SQLite wants INTEGER for rowids).
+BigIntType = BigInteger().with_variant(Integer(), "sqlite")
+
+# Database objects that migrations create by hand and models do not describe: autogenerate leaves them alone.
+UNMODELLED = frozenset({"vendor_search", "ix_vendors_search_text_trgm"})
+
+__all__ = ["UNMODELLED", "BigIntAuditBase", "BigIntBase", "BigIntType", "metadata"]

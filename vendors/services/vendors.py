@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
-from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
@@ -17,9 +15,6 @@ from qr.banks import BankDirectory
 from qr.text import fold_ascii
 from tracker.accounts.actor import Actor
 from tracker.accounts.services import TeamService
-from tracker.accounts.visibility import shown
-from tracker.areas.models import AreaUnit
-from tracker.areas.scope import actor_covers, visible_to, within
 from tracker.audit.services import changed, record
 from tracker.lib import clock
 from tracker.lib.exceptions import (
@@ -30,27 +25,22 @@ from tracker.lib.exceptions import (
     StaleWrite,
     ValidationFailed,
 )
-from tracker.lib.i18n import Lang, Text
+from tracker.lib.i18n import Text
 from tracker.lib.identifiers import normalize_account_number, normalize_mobile, normalize_personal_id
-from tracker.lib.pagination import PageParams
 from tracker.lib.schema import UnsetType
 from tracker.lib.service import Service
-from tracker.lib.text import like_escape, search_key
-from vendors.models import Market, PaymentAccount, Vendor, VendorStatusChange
+from tracker.lib.text import search_key
+from vendors.models import PaymentAccount, Vendor, VendorStatusChange
 from vendors.reference import STATUS_TRANSITIONS, VENDOR_STATUSES
 from vendors.schemas import (
     Deactivation,
-    MarketRef,
     PaymentAccountInput,
-    Problem,
     StatusChange,
-    StatusHistoryItem,
     VendorCreate,
     VendorUpdate,
 )
-from vendors.schemas import PaymentAccount as PaymentAccountOut
-from vendors.schemas import Vendor as VendorOut
 from vendors.services.markets import MarketService
+from vendors.services.vendor_reads import VendorReads
 
 VENDOR = Text("tiểu thương", "Vendor")
 OLD_ID_WARNING = Text(
@@ -58,29 +48,6 @@ OLD_ID_WARNING = Text(
     "Old 9-digit ID card number: update to the 12-digit CCCD when possible.",
 )
 ACCOUNT_NAME_MAX = 50
-
-SORTS: dict[str, Any] = {
-    "id": Vendor.id,
-    "code": Vendor.code,
-    "full_name": Vendor.name_search,
-    "stall": Vendor.stall,
-    "created_at": Vendor.created_at,
-    "status": Vendor.status,
-    "status_changed_at": Vendor.status_changed_at,
-}
-
-
-@dataclass(frozen=True, slots=True)
-class VendorFilters:
-    market_id: int | None = None
-    area_id: int | None = None
-    status: str | None = None
-    bank_bin: str | None = None
-    goods_category: str | None = None
-    team_id: int | None = None
-    active: bool | None = True
-    q: str | None = None
-    sort: str = "-id"
 
 
 def account_name_for(name: str) -> str:
@@ -129,7 +96,7 @@ def _duplicate(field: str, vi: str, en: str, existing: Vendor | tuple[int, str])
     )
 
 
-class VendorService(Service[Vendor, "VendorService.Repo"]):
+class VendorService(VendorReads, Service[Vendor, "VendorService.Repo"]):
     class Repo(SQLAlchemyAsyncRepository[Vendor]):
         model_type = Vendor
 
@@ -138,146 +105,6 @@ class VendorService(Service[Vendor, "VendorService.Repo"]):
     def __init__(self, session: AsyncSession, banks: BankDirectory, **kwargs: Any) -> None:
         super().__init__(session, **kwargs)
         self.banks = banks
-
-    # ----- reading -------------------------------------------------------------------------------------
-
-    async def one(self, actor: Actor, vendor_id: int, *, for_update: bool = False) -> Vendor:
-        """A vendor the actor may see; outside its area it does not exist (404)."""
-        vendor = await self.session.get(Vendor, vendor_id)
-        if vendor is None or not await actor_covers(self.session, actor, vendor.area_id):
-            raise NotFound(Text(f"Không tìm thấy tiểu thương {vendor_id}.", f"Vendor {vendor_id} not found."))
-        return vendor
-
-    def filtered(self, actor: Actor, filters: VendorFilters) -> Select[tuple[Vendor]]:
-        query = select(Vendor).where(visible_to(actor, Vendor.area_id))
-        conditions: list[ColumnElement[bool]] = []
-        if filters.market_id is not None:
-            conditions.append(Vendor.market_id == filters.market_id)
-        if filters.area_id is not None:
-            conditions.append(within(Vendor.area_id, filters.area_id))
-        if filters.status:
-            conditions.append(Vendor.status == filters.status)
-        if filters.goods_category:
-            conditions.append(Vendor.goods_category == filters.goods_category)
-        if filters.team_id is not None:
-            conditions.append(Vendor.team_id == filters.team_id)
-        if filters.active is not None:
-            conditions.append(Vendor.active.is_(filters.active))
-        if filters.bank_bin:
-            conditions.append(
-                Vendor.id.in_(
-                    select(PaymentAccount.vendor_id).where(
-                        PaymentAccount.bank_bin == filters.bank_bin, PaymentAccount.active
-                    )
-                )
-            )
-        for term in search_key(filters.q).split() if filters.q else []:
-            conditions.append(Vendor.search_text.like(f"%{like_escape(term)}%", escape="\\"))
-        return query.where(and_(*conditions)) if conditions else query
-
-    async def search(self, actor: Actor, filters: VendorFilters, page: PageParams) -> tuple[list[Vendor], int]:
-        query = self.filtered(actor, filters)
-        descending = filters.sort.startswith("-")
-        column = SORTS[filters.sort.lstrip("-")]
-        order = [column.desc() if descending else column.asc()]
-        if column is not Vendor.id:
-            order.append(Vendor.id.desc() if descending else Vendor.id.asc())
-        total = await self.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-        rows = await self.session.scalars(query.order_by(*order).limit(page.limit).offset(page.offset))
-        return list(rows), int(total or 0)
-
-    async def accounts_of(self, vendor_ids: list[int]) -> dict[int, list[PaymentAccount]]:
-        result: dict[int, list[PaymentAccount]] = defaultdict(list)
-        if vendor_ids:
-            rows = await self.session.scalars(
-                select(PaymentAccount)
-                .where(PaymentAccount.vendor_id.in_(vendor_ids), PaymentAccount.active)
-                .order_by(PaymentAccount.is_primary.desc(), PaymentAccount.id)
-            )
-            for account in rows:
-                result[account.vendor_id].append(account)
-        return result
-
-    async def present(
-        self,
-        actor: Actor,
-        vendors: list[Vendor],
-        lang: Lang = "vi",
-        warnings: list[FieldProblem] | None = None,
-    ) -> list[VendorOut]:
-        markets = {
-            m.id: m
-            for m in await self.session.scalars(select(Market).where(Market.id.in_({v.market_id for v in vendors})))
-        }
-        areas = dict(
-            (
-                await self.session.execute(
-                    select(AreaUnit.id, AreaUnit.code).where(AreaUnit.id.in_({v.area_id for v in vendors}))
-                )
-            )
-            .tuples()
-            .all()
-        )
-        accounts = await self.accounts_of([v.id for v in vendors])
-        out = []
-        for v in vendors:
-            market = markets[v.market_id]
-            out.append(
-                VendorOut(
-                    id=v.id,
-                    code=v.code,
-                    full_name=v.full_name,
-                    phone=shown(actor, v.phone),
-                    personal_id=shown(actor, v.personal_id),
-                    market_id=v.market_id,
-                    market=MarketRef(id=market.id, code=market.code, name=market.name),
-                    area_code=areas.get(v.area_id, ""),
-                    stall=v.stall,
-                    goods_category=v.goods_category,  # type: ignore[arg-type]
-                    household_business_no=v.household_business_no,
-                    consent_date=v.consent_date,
-                    status=v.status,  # type: ignore[arg-type]
-                    status_changed_at=v.status_changed_at,
-                    active=v.active,
-                    deactivated_reason=v.deactivated_reason,
-                    team_id=v.team_id,
-                    version=v.version,
-                    created_at=v.created_at,
-                    updated_at=v.updated_at,
-                    payment_accounts=[self._account_out(actor, a) for a in accounts.get(v.id, [])],
-                    warnings=[Problem(field=w.field, code=w.code, message=w.message(lang)) for w in warnings or []],
-                )
-            )
-        return out
-
-    def _account_out(self, actor: Actor, account: PaymentAccount) -> PaymentAccountOut:
-        bank = self.banks.get(account.bank_bin)
-        return PaymentAccountOut(
-            id=account.id,
-            bank_bin=account.bank_bin,
-            bank_code=bank.code if bank else None,
-            bank_short_name=bank.short_name if bank else None,
-            account_number=shown(actor, account.account_number, keep_end=3) or "",
-            account_name=account.account_name,
-            is_primary=account.is_primary,
-        )
-
-    async def history(self, actor: Actor, vendor_id: int) -> list[StatusHistoryItem]:
-        await self.one(actor, vendor_id)
-        rows = await self.session.scalars(
-            select(VendorStatusChange).where(VendorStatusChange.vendor_id == vendor_id).order_by(VendorStatusChange.id)
-        )
-        return [
-            StatusHistoryItem(
-                from_status=r.from_status,  # type: ignore[arg-type]
-                to_status=r.to_status,  # type: ignore[arg-type]
-                at=r.at,
-                by_id=r.by_id,
-                team_id=r.team_id,
-                note=r.note,
-            )
-            for r in rows
-        ]
 
     # ----- validation ----------------------------------------------------------------------------------
 

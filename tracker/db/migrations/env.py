@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
 from tracker.db.all_models import metadata
+from tracker.db.base import UNMODELLED
 
 config = context.config
 
@@ -23,12 +24,18 @@ def _database_url() -> str:
     return Settings.from_env().database_url
 
 
+def _include(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    # FTS5 creates shadow tables named after its virtual table (vendor_search_data, ...).
+    return not (name and (name in UNMODELLED or name.startswith("vendor_search_")))
+
+
 def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=_include,
         # Every migration runs in one transaction: on PostgreSQL a failed upgrade leaves nothing behind.
         transaction_per_migration=False,
     )

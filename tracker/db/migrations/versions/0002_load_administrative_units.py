@@ -27,6 +27,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     bind = op.get_bind()
     for table in ("area_reach", "area_successions"):
-        bind.execute(sa.text(f"DELETE FROM {table}"))  # noqa: S608 (fixed table names)
+        bind.execute(sa.text(f"DELETE FROM {table}"))
     # Villages (local units) may reference national units; only national units are removed.
     bind.execute(sa.text("DELETE FROM area_units WHERE level <> 'village'"))

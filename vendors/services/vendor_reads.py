@@ -1,0 +1,296 @@
+"""The read side of the vendor registry: filtered lists, totals, search and the API shape.
+
+Lists are the hottest path of the service (task forces search at the stall, officers page through
+their area), so this module works with SQLAlchemy Core rows rather than ORM objects:
+- one query for the page, joined to the market and unit codes, and one for the payment accounts;
+- ``total`` from the trigger-kept ``vendor_tallies`` when the filters are those it is keyed by, so that
+  no request counts the whole vendors table;
+- ``q`` through a substring index: FTS5 trigram on SQLite, pg_trgm on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Row, Select, and_, func, literal_column, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from qr.banks import BankDirectory
+from tracker.accounts.actor import Actor
+from tracker.accounts.visibility import shown
+from tracker.areas.models import AreaUnit
+from tracker.areas.scope import actor_covers, visible_to, within
+from tracker.lib.exceptions import FieldProblem, NotFound
+from tracker.lib.i18n import Lang, Text
+from tracker.lib.pagination import PageParams
+from tracker.lib.text import like_escape, search_key
+from vendors.models import Market, PaymentAccount, Vendor, VendorStatusChange, VendorTally
+from vendors.schemas import MarketRef, Problem, StatusHistoryItem
+from vendors.schemas import PaymentAccount as PaymentAccountOut
+from vendors.schemas import Vendor as VendorOut
+
+SORTS: dict[str, Any] = {
+    "id": Vendor.id,
+    "code": Vendor.code,
+    "full_name": Vendor.name_search,
+    "stall": Vendor.stall,
+    "created_at": Vendor.created_at,
+    "status": Vendor.status,
+    "status_changed_at": Vendor.status_changed_at,
+}
+# Trigram indexes match substrings of three characters or more; shorter terms are checked row by row.
+MIN_INDEXED_TERM = 3
+
+
+@dataclass(frozen=True, slots=True)
+class VendorFilters:
+    market_id: int | None = None
+    area_id: int | None = None
+    status: str | None = None
+    bank_bin: str | None = None
+    goods_category: str | None = None
+    team_id: int | None = None
+    active: bool | None = True
+    q: str | None = None
+    sort: str = "-id"
+
+    @property
+    def tallied(self) -> bool:
+        """Whether ``vendor_tallies`` can answer the total: no filter outside its key."""
+        return (
+            not (self.q and self.q.strip())
+            and self.bank_bin is None
+            and self.team_id is None
+            and self.goods_category is None
+        )
+
+
+_PAGE_COLUMNS = (
+    Vendor.id,
+    Vendor.code,
+    Vendor.full_name,
+    Vendor.phone,
+    Vendor.personal_id,
+    Vendor.market_id,
+    Market.code.label("market_code"),
+    Market.name.label("market_name"),
+    AreaUnit.code.label("area_code"),
+    Vendor.stall,
+    Vendor.goods_category,
+    Vendor.household_business_no,
+    Vendor.consent_date,
+    Vendor.status,
+    Vendor.status_changed_at,
+    Vendor.active,
+    Vendor.deactivated_reason,
+    Vendor.team_id,
+    Vendor.version,
+    Vendor.created_at,
+    Vendor.updated_at,
+)
+
+
+def _fts_phrase(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+class VendorReads:
+    session: AsyncSession
+    banks: BankDirectory
+
+    async def one(self, actor: Actor, vendor_id: int) -> Vendor:
+        """A vendor the actor may see; outside its area it does not exist (404)."""
+        vendor = await self.session.get(Vendor, vendor_id)
+        if vendor is None or not await actor_covers(self.session, actor, vendor.area_id):
+            raise NotFound(Text(f"Không tìm thấy tiểu thương {vendor_id}.", f"Vendor {vendor_id} not found."))
+        return vendor
+
+    def _search_conditions(self, q: str) -> list[ColumnElement[bool]]:
+        terms = search_key(q).split()
+        indexed = [t for t in terms if len(t) >= MIN_INDEXED_TERM]
+        conditions: list[ColumnElement[bool]] = []
+        if indexed and self.session.bind.dialect.name == "sqlite":
+            match = " AND ".join(_fts_phrase(t) for t in indexed)
+            conditions.append(
+                Vendor.id.in_(
+                    select(literal_column("rowid"))
+                    .select_from(text("vendor_search"))
+                    .where(text("vendor_search MATCH :vendor_match").bindparams(vendor_match=match))
+                )
+            )
+            terms = [t for t in terms if len(t) < MIN_INDEXED_TERM]
+        # On PostgreSQL the pg_trgm GIN index serves these LIKEs directly.
+        conditions += [Vendor.search_text.like(f"%{like_escape(t)}%", escape="\\") for t in terms]
+        return conditions
+
+    def _conditions(self, actor: Actor, filters: VendorFilters) -> list[ColumnElement[bool]]:
+        conditions: list[ColumnElement[bool]] = [visible_to(actor, Vendor.area_id)]
+        if filters.market_id is not None:
+            conditions.append(Vendor.market_id == filters.market_id)
+        if filters.area_id is not None:
+            conditions.append(within(Vendor.area_id, filters.area_id))
+        if filters.status:
+            conditions.append(Vendor.status == filters.status)
+        if filters.goods_category:
+            conditions.append(Vendor.goods_category == filters.goods_category)
+        if filters.team_id is not None:
+            conditions.append(Vendor.team_id == filters.team_id)
+        if filters.active is not None:
+            conditions.append(Vendor.active.is_(filters.active))
+        if filters.bank_bin:
+            conditions.append(
+                Vendor.id.in_(
+                    select(PaymentAccount.vendor_id).where(
+                        PaymentAccount.bank_bin == filters.bank_bin, PaymentAccount.active
+                    )
+                )
+            )
+        if filters.q:
+            conditions += self._search_conditions(filters.q)
+        return conditions
+
+    async def total(self, actor: Actor, filters: VendorFilters) -> int:
+        """The number of vendors a list with these filters holds (the same conditions as the list)."""
+        if filters.tallied:
+            tally: list[ColumnElement[bool]] = [visible_to(actor, VendorTally.area_id)]
+            if filters.market_id is not None:
+                tally.append(VendorTally.market_id == filters.market_id)
+            if filters.area_id is not None:
+                tally.append(within(VendorTally.area_id, filters.area_id))
+            if filters.status:
+                tally.append(VendorTally.status == filters.status)
+            if filters.active is not None:
+                tally.append(VendorTally.active.is_(filters.active))
+            total = await self.session.scalar(select(func.coalesce(func.sum(VendorTally.n), 0)).where(*tally))
+        else:
+            total = await self.session.scalar(
+                select(func.count()).select_from(Vendor).where(*self._conditions(actor, filters))
+            )
+        return int(total or 0)
+
+    def _page_query(self) -> Select[Any]:
+        return (
+            select(*_PAGE_COLUMNS)
+            .join(Market, Market.id == Vendor.market_id)
+            .join(AreaUnit, AreaUnit.id == Vendor.area_id)
+        )
+
+    async def search(
+        self, actor: Actor, filters: VendorFilters, page: PageParams, lang: Lang = "vi"
+    ) -> tuple[list[VendorOut], int]:
+        descending = filters.sort.startswith("-")
+        column = SORTS[filters.sort.lstrip("-")]
+        order = [column.desc() if descending else column.asc()]
+        if column is not Vendor.id:
+            order.append(Vendor.id.desc() if descending else Vendor.id.asc())
+        # The page's ids first, from the indexes alone; the joins only for the rows shown.
+        ids_query = select(Vendor.id).where(and_(*self._conditions(actor, filters)))
+        ids = list(await self.session.scalars(ids_query.order_by(*order).limit(page.limit).offset(page.offset)))
+        if len(ids) < page.limit and (ids or page.offset == 0):
+            total = page.offset + len(ids)  # the last page: what it holds is the rest of the count
+        else:
+            total = await self.total(actor, filters)
+        return await self.present(actor, ids, lang), total
+
+    async def present(
+        self, actor: Actor, vendor_ids: Sequence[int], lang: Lang = "vi", warnings: list[FieldProblem] | None = None
+    ) -> list[VendorOut]:
+        """The API shape of these vendors, in the given order."""
+        rows = (await self.session.execute(self._page_query().where(Vendor.id.in_(vendor_ids)))).all()
+        by_id = {row.id: row for row in rows}
+        return await self._shape(actor, [by_id[i] for i in vendor_ids if i in by_id], lang, warnings)
+
+    async def accounts_of(self, vendor_ids: Sequence[int]) -> dict[int, list[PaymentAccount]]:
+        result: dict[int, list[PaymentAccount]] = defaultdict(list)
+        if vendor_ids:
+            rows = await self.session.scalars(
+                select(PaymentAccount)
+                .where(PaymentAccount.vendor_id.in_(vendor_ids), PaymentAccount.active)
+                .order_by(PaymentAccount.is_primary.desc(), PaymentAccount.id)
+            )
+            for account in rows:
+                result[account.vendor_id].append(account)
+        return result
+
+    async def _shape(
+        self, actor: Actor, rows: Sequence[Row[Any]], lang: Lang, warnings: list[FieldProblem] | None = None
+    ) -> list[VendorOut]:
+        accounts: dict[int, list[PaymentAccountOut]] = defaultdict(list)
+        if rows:
+            account_rows = await self.session.execute(
+                select(
+                    PaymentAccount.vendor_id,
+                    PaymentAccount.id,
+                    PaymentAccount.bank_bin,
+                    PaymentAccount.account_number,
+                    PaymentAccount.account_name,
+                    PaymentAccount.is_primary,
+                )
+                .where(PaymentAccount.vendor_id.in_([r.id for r in rows]), PaymentAccount.active)
+                .order_by(PaymentAccount.is_primary.desc(), PaymentAccount.id)
+            )
+            for a in account_rows:
+                bank = self.banks.get(a.bank_bin)
+                accounts[a.vendor_id].append(
+                    PaymentAccountOut(
+                        id=a.id,
+                        bank_bin=a.bank_bin,
+                        bank_code=bank.code if bank else None,
+                        bank_short_name=bank.short_name if bank else None,
+                        account_number=shown(actor, a.account_number, keep_end=3) or "",
+                        account_name=a.account_name,
+                        is_primary=a.is_primary,
+                    )
+                )
+        notes = [Problem(field=w.field, code=w.code, message=w.message(lang)) for w in warnings or []]
+        return [
+            VendorOut(
+                id=r.id,
+                code=r.code,
+                full_name=r.full_name,
+                phone=shown(actor, r.phone),
+                personal_id=shown(actor, r.personal_id),
+                market_id=r.market_id,
+                market=MarketRef(id=r.market_id, code=r.market_code, name=r.market_name),
+                area_code=r.area_code,
+                stall=r.stall,
+                goods_category=r.goods_category,
+                household_business_no=r.household_business_no,
+                consent_date=r.consent_date,
+                status=r.status,
+                status_changed_at=r.status_changed_at,
+                active=r.active,
+                deactivated_reason=r.deactivated_reason,
+                team_id=r.team_id,
+                version=r.version,
+                created_at=r.created_at,
+                updated_at=r.updated_at,
+                payment_accounts=accounts.get(r.id, []),
+                warnings=notes,
+            )
+            for r in rows
+        ]
+
+    async def history(self, actor: Actor, vendor_id: int) -> list[StatusHistoryItem]:
+        await self.one(actor, vendor_id)
+        rows = await self.session.scalars(
+            select(VendorStatusChange).where(VendorStatusChange.vendor_id == vendor_id).order_by(VendorStatusChange.id)
+        )
+        return [
+            StatusHistoryItem(
+                from_status=r.from_status,  # type: ignore[arg-type]
+                to_status=r.to_status,  # type: ignore[arg-type]
+                at=r.at,
+                by_id=r.by_id,
+                team_id=r.team_id,
+                note=r.note,
+            )
+            for r in rows
+        ]
+
+
+__all__ = ["SORTS", "VendorFilters", "VendorReads", "dt"]
