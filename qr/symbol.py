@@ -1,12 +1,12 @@
 """The QR symbol of a payload: segno encodes it, this module picks the data mask fast.
 
-segno chooses the mask by applying and scoring all eight in pure Python, which takes about 14 ms for a
-version 8 symbol; a market's 500 posters would spend 7 s on that alone. Here segno encodes once with
-mask 0 and the seven other masked symbols are derived by XOR on whole rows held as integers, scored
-with the ISO/IEC 18004 penalty rules (N1 runs, N2 blocks, N3 finder-like patterns, N4 balance) on
-row and column strings, and the best one kept: about 4 ms in all. The tests check the derived symbols
-against segno's own output for every mask, version and error level, and the fast penalty against a
-plain reading of the rules.
+segno chooses the mask by applying and scoring all eight in pure Python: about 10 ms for a version 8
+symbol, so a market's 500 posters would spend 5 s on it alone. Here segno encodes once with mask 0;
+the symbol is packed into two integers (by rows and by columns), the seven other masks are derived
+with a few XORs (the data region, mask patterns and format information are precomputed per version),
+and each is scored with the ISO/IEC 18004 penalty rules as shifts and masks over those integers. In
+all about 2 ms. The tests check the derived symbols against segno's own output for every mask,
+version and error level, and the penalty against a plain reading of the rules.
 
 Posters print error correction level M at least (segno raises it to Q or H when that fits the same
 version) and at most version :data:`MAX_VERSION`: 57 modules a side, which a phone still reads at arm's
@@ -42,8 +42,6 @@ _ALIGNMENT = {
     10: (6, 28, 50),
 }
 _EC_BITS = {"L": 1, "M": 0, "Q": 3, "H": 2}
-_FINDER_LEFT = "00001011101"  # 1:1:3:1:1 with 4 light modules before
-_FINDER_RIGHT = "10111010000"  # and after
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,13 +62,8 @@ class QRSymbol:
         return len(self.rows) + 2 * QUIET_ZONE
 
 
-def version_of(payload: str) -> int:
-    """The smallest QR version that holds ``payload`` at error level M."""
-    return int(segno.make(payload, error=ERROR_LEVEL, micro=False, mask=0).version)
-
-
 def make_symbol(payload: str, *, max_version: int = MAX_VERSION) -> QRSymbol:
-    """Encode ``payload`` (byte mode, level M or better) and pick the best of the eight masks.
+    """Encode ``payload`` (level M or better) and pick the best of the eight data masks.
 
     Raises :class:`~qr.errors.QRTooDenseError` when it needs a version above ``max_version``.
     """
@@ -84,45 +77,74 @@ def make_symbol(payload: str, *, max_version: int = MAX_VERSION) -> QRSymbol:
     if version > max_version:
         raise QRTooDenseError("qr_too_dense", found=version, limit=max_version)
     error = str(base.error).upper()
-    n = 17 + 4 * version
-    rows0 = [int(bytes(row).translate(_BITS_TABLE), 2) for row in base.matrix]
-    best: tuple[int, int, list[str]] | None = None
+    rows0 = [bytes(row).translate(_BITS_TABLE).decode("ascii") for row in base.matrix]
+    by_rows0, by_cols0 = pack(rows0), pack(transpose(rows0))
+    best: tuple[int, int, int] | None = None
     for mask in range(8):
-        rows = masked_rows(rows0, version, error, mask) if mask else rows0
-        strings = [format(row, f"0{n}b") for row in rows]
-        score = penalty(strings)
+        by_rows, by_cols = remask(by_rows0, by_cols0, version, error, mask)
+        score = packed_penalty(by_rows, by_cols, len(rows0))
         if best is None or score < best[0]:
-            best = (score, mask, strings)
+            best = (score, mask, by_rows)
     assert best is not None
-    return QRSymbol(version, error, best[1], tuple(best[2]))
+    return QRSymbol(version, error, best[1], tuple(unpack(best[2], len(rows0))))
 
 
 _BITS_TABLE = bytes.maketrans(b"\x00\x01", b"01")
 
+# Rows (or columns) are packed into one integer, first row in the highest bits, each line of n
+# modules followed by 4 light separator bits and the whole framed by 4 more: a shift of 1 moves along
+# a line, a shift of n + 4 moves to the next line, and no run or pattern crosses from one line into
+# another (4 light modules are what the rules ask outside the symbol anyway).
+_GAP = "0000"
 
-def masked_rows(rows0: list[int], version: int, error: str, mask: int) -> list[int]:
-    """The rows of the symbol that mask 0 gave (``rows0``), re-masked with ``mask``."""
-    data, fmt_region, _ = _regions(version)
-    flip = _mask_rows(version, 0)
-    new = _mask_rows(version, mask)
-    fmt_bits = _format_rows(version, error, mask)
-    return [
-        ((row ^ (data[i] & (flip[i] ^ new[i]))) & ~fmt_region[i]) | fmt_bits[i] for i, row in enumerate(rows0)
-    ]
+
+def pack(lines: list[str]) -> int:
+    return int(_GAP + _GAP.join(lines) + _GAP, 2)
+
+
+def unpack(packed: int, n: int) -> list[str]:
+    text = format(packed, f"0{n * n + 4 * n + 4}b")
+    return [text[4 + i * (n + 4) : 4 + i * (n + 4) + n] for i in range(n)]
+
+
+def transpose(lines: list[str]) -> list[str]:
+    return ["".join(column) for column in zip(*lines, strict=True)]
+
+
+def remask(by_rows0: int, by_cols0: int, version: int, error: str, mask: int) -> tuple[int, int]:
+    """Row- and column-packed symbol that segno made with mask 0, re-masked with ``mask``.
+
+    Data modules flip where mask 0 and ``mask`` differ; the format information is rewritten.
+    """
+    if mask == 0:
+        return by_rows0, by_cols0
+    (row_data, row_fmt, row_masks), (col_data, col_fmt, col_masks) = _packed_regions(version)
+    row_bits, col_bits = _packed_format(version, error, mask)
+    by_rows = ((by_rows0 ^ (row_data & (row_masks[0] ^ row_masks[mask]))) & ~row_fmt) | row_bits
+    by_cols = ((by_cols0 ^ (col_data & (col_masks[0] ^ col_masks[mask]))) & ~col_fmt) | col_bits
+    return by_rows, by_cols
+
+
+def masked_rows(rows0: list[str], version: int, error: str, mask: int) -> list[str]:
+    """The rows of the symbol segno made with mask 0 (``rows0``), re-masked with ``mask``."""
+    by_rows, _ = remask(pack(rows0), pack(transpose(rows0)), version, error, mask)
+    return unpack(by_rows, len(rows0))
 
 
 def penalty(strings: list[str]) -> int:
-    """ISO/IEC 18004 7.8.3.1 penalty of a symbol given as row strings of "0" and "1".
+    """ISO/IEC 18004 7.8.3.1 penalty of a symbol given as row strings of "0" and "1"."""
+    return packed_penalty(pack(strings), pack(transpose(strings)), len(strings))
 
-    All rows (then all columns) are packed into one integer, each followed by a light separator bit, so
-    that each rule is a handful of shifts and masks over the whole symbol. The area outside the symbol
-    counts as light (it is the quiet zone) for the finder-like patterns.
+
+_FINDER_LIKE = ("10111010000", "00001011101")  # 1:1:3:1:1 with 4 light modules after, or before
+
+
+def packed_penalty(by_rows: int, by_cols: int, n: int) -> int:
+    """The penalty of a symbol packed by rows and by columns: a few dozen operations on two integers.
+
+    The area outside the symbol counts as light for the finder-like patterns (it is the quiet zone).
     """
-    n = len(strings)
-    columns = ["".join(col) for col in zip(*strings, strict=True)]
-    ones = int("0".join(["1" * n] * n), 2)  # every module bit, no separator bits
-    by_rows = int("0".join(strings), 2)
-    by_cols = int("0".join(columns), 2)
+    ones = _all_modules(n)
     n1 = 0
     for dark in (by_rows, by_cols):
         for line in (dark, ~dark & ones):
@@ -131,14 +153,48 @@ def penalty(strings: list[str]) -> int:
             n1 += win.bit_count() + 2 * (win & ~(line >> 5)).bit_count()
     n2 = 0
     for line in (by_rows, ~by_rows & ones):
-        pairs = line & (line >> (n + 1))  # a module and the one below it
+        pairs = line & (line >> (n + 4))  # a module and the one below it
         n2 += 3 * (pairs & (pairs >> 1)).bit_count()
-    # Neither pattern overlaps itself, so counting non-overlapping occurrences counts them all.
-    padded = "2".join(f"0000{line}0000" for line in strings + columns)
-    n3 = 40 * (padded.count(_FINDER_LEFT) + padded.count(_FINDER_RIGHT))
+    starts = (1 << (n * n + 4 * n + 4 - 10)) - 1  # windows of 11 that lie within the packing
+    n3 = 0
+    for dark in (by_rows, by_cols):
+        light = ~dark
+        for pattern in _FINDER_LIKE:
+            hits = starts
+            for i, module in enumerate(pattern):
+                hits &= (dark if module == "1" else light) >> (10 - i)
+            n3 += 40 * hits.bit_count()
     total = n * n
     n4 = 10 * (abs(20 * by_rows.bit_count() - 10 * total) // total)
     return n1 + n2 + n3 + n4
+
+
+@functools.cache
+def _all_modules(n: int) -> int:
+    return pack(["1" * n] * n)
+
+
+@functools.cache
+def _packed_regions(version: int) -> tuple[tuple[int, int, tuple[int, ...]], ...]:
+    """(data region, format region, the 8 masks) packed by rows, then the same packed by columns."""
+    n = 17 + 4 * version
+    data, fmt, _ = _regions(version)
+    out = []
+    for flip in (False, True):
+
+        def packed(rows: list[int], flip: bool = flip) -> int:
+            lines = [format(r, f"0{n}b") for r in rows]
+            return pack(transpose(lines) if flip else lines)
+
+        out.append((packed(data), packed(fmt), tuple(packed(_mask_rows(version, m)) for m in range(8))))
+    return tuple(out)
+
+
+@functools.cache
+def _packed_format(version: int, error: str, mask: int) -> tuple[int, int]:
+    n = 17 + 4 * version
+    lines = [format(r, f"0{n}b") for r in _format_rows(version, error, mask)]
+    return pack(lines), pack(transpose(lines))
 
 
 def _bit(n: int, col: int) -> int:

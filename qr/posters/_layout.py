@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from qr.banks import BankDirectory
 from qr.errors import ModuleTooSmallError, PosterError
@@ -114,14 +114,27 @@ class Box:
 
 
 @dataclass(frozen=True, slots=True)
+class Frame:
+    """What every poster on one page size shares: bands, rules, heading and footer (computed once)."""
+
+    page: PageSize
+    boxes: tuple[Box, ...]
+    texts: tuple[Text, ...]
+    scale: float
+    ox: float
+    oy: float
+
+
+@dataclass(frozen=True, slots=True)
 class Layout:
     page: PageSize
+    frame: Frame
     symbol: QRSymbol
     qr_x: float  # top-left corner of the QR with its quiet zone, mm
     qr_y: float
     qr_side: float
-    boxes: tuple[Box, ...] = ()
-    texts: tuple[Text, ...] = field(default=())
+    texts: tuple[Text, ...] = ()
+    """The poster's own lines; the frame's are in ``frame.texts``."""
 
     @property
     def module_mm(self) -> float:
@@ -149,8 +162,8 @@ def fit(text: str, max_mm: float, size_pt: float, bold: bool) -> tuple[str, floa
 
 
 @functools.cache
-def _frame(page: PageSize) -> tuple[float, float, float, tuple[Box, ...], tuple[Text, ...]]:
-    """The parts every poster on this page shares: scale, origin, boxes, heading and footer."""
+def frame(page: PageSize) -> Frame:
+    """The parts every poster on this page shares, placed once per page size."""
     s = page.scale
     ox = (page.width_mm - _BASE_W * s) / 2
     oy = (page.height_mm - _BASE_H * s) / 2
@@ -171,7 +184,7 @@ def _frame(page: PageSize) -> tuple[float, float, float, tuple[Box, ...], tuple[
     ):
         fitted, fitted_size = fit(text, width, size * s, bold)
         texts.append(Text(fitted, cx, oy + y * s, fitted_size, bold, white))
-    return s, ox, oy, boxes, tuple(texts)
+    return Frame(page, boxes, tuple(texts), s, ox, oy)
 
 
 def check_poster(poster: PosterData) -> None:
@@ -208,10 +221,11 @@ def poster_layout(poster: PosterData, page: PageSize = A6) -> Layout:
     """Check the poster and place all of its parts on ``page``."""
     check_poster(poster)
     symbol = check_printable(poster.payload, page)
-    s, ox, oy, boxes, frame_texts = _frame(page)
+    shared = frame(page)
+    s, ox, oy = shared.scale, shared.ox, shared.oy
     cx = ox + _BASE_W * s / 2
     width = 93 * s
-    texts = list(frame_texts)
+    texts: list[Text] = []
 
     def add(text: str, y: float, size: float, bold: bool = False) -> None:
         fitted, fitted_size = fit(nfc(text), width, size * s, bold)
@@ -231,10 +245,10 @@ def poster_layout(poster: PosterData, page: PageSize = A6) -> Layout:
     side = _QR_SIDE * s
     return Layout(
         page=page,
+        frame=shared,
         symbol=symbol,
         qr_x=cx - side / 2,
         qr_y=oy + 24.0 * s,
         qr_side=side,
-        boxes=boxes,
         texts=tuple(texts),
     )

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from reportlab.pdfgen.canvas import Canvas
 
 from qr.posters._fonts import pdf_font
-from qr.posters._layout import A6, Layout, PageSize, PosterData, poster_layout
+from qr.posters._layout import A6, Frame, Layout, PageSize, PosterData, Text, poster_layout
 from qr.symbol import QUIET_ZONE
 
 PT_PER_MM = 72 / 25.4
@@ -29,44 +29,59 @@ def new_canvas(buffer: io.BytesIO, page: PageSize, title: str) -> Canvas:
     return canvas
 
 
-def draw_layout(
-    canvas: Canvas, layout: Layout, page_height_mm: float, ox: float = 0.0, oy: float = 0.0
-) -> None:
-    """Draw ``layout`` with its top-left corner at (``ox``, ``oy``) mm on a page ``page_height_mm`` tall."""
+def _draw_texts(canvas: Canvas, texts: Iterable[Text], height_mm: float) -> None:
+    for text in texts:
+        canvas.setFillGray(1 if text.white else 0)
+        canvas.setFont(pdf_font(text.bold), text.size_pt)
+        canvas.drawCentredString(text.x * PT_PER_MM, (height_mm - text.y) * PT_PER_MM, text.text)
 
-    def x(mm: float) -> float:
-        return (ox + mm) * PT_PER_MM
 
-    def y(mm: float) -> float:
-        return (page_height_mm - oy - mm) * PT_PER_MM
+def _frame_form(canvas: Canvas, shared: Frame) -> str:
+    """The name of a form XObject holding the frame, defined in this document on first use.
 
-    for box in layout.boxes:
+    Every page of a batch then refers to the same bands, heading and footer instead of repeating them.
+    """
+    page = shared.page
+    name = f"frame-{page.width_mm:g}x{page.height_mm:g}"
+    if canvas.hasForm(name):
+        return name
+    canvas.beginForm(name, 0, 0, page.width_mm * PT_PER_MM, page.height_mm * PT_PER_MM)
+    for box in shared.boxes:
         if box.fill is not None:
             canvas.setFillGray(box.fill)
         if box.stroke_mm is not None:
             canvas.setStrokeGray(0)
             canvas.setLineWidth(box.stroke_mm * PT_PER_MM)
         canvas.rect(
-            x(box.x),
-            y(box.y + box.h),
+            box.x * PT_PER_MM,
+            (page.height_mm - box.y - box.h) * PT_PER_MM,
             box.w * PT_PER_MM,
             box.h * PT_PER_MM,
             stroke=int(box.stroke_mm is not None),
             fill=int(box.fill is not None),
         )
-    for text in layout.texts:
-        canvas.setFillGray(1 if text.white else 0)
-        canvas.setFont(pdf_font(text.bold), text.size_pt)
-        canvas.drawCentredString(x(text.x), y(text.y), text.text)
+    _draw_texts(canvas, shared.texts, page.height_mm)
+    canvas.endForm()
+    return name
 
+
+def draw_layout(
+    canvas: Canvas, layout: Layout, page_height_mm: float, ox: float = 0.0, oy: float = 0.0
+) -> None:
+    """Draw ``layout`` with its top-left corner at (``ox``, ``oy``) mm on a page ``page_height_mm`` tall."""
+    height = layout.page.height_mm
+    form = _frame_form(canvas, layout.frame)
+    canvas.saveState()
+    canvas.translate(ox * PT_PER_MM, (page_height_mm - oy - height) * PT_PER_MM)
+    canvas.doForm(form)
+    _draw_texts(canvas, layout.texts, height)
     # The QR in module units (y downwards), each horizontal run of dark modules one rectangle of one path:
     # a single fill leaves no hairline seams between modules in viewers. The coordinates are small
     # integers, so the path operators are written directly rather than number by number through
     # reportlab's path object (which formats every coordinate as a float: 3 ms a poster).
     module = layout.module_mm * PT_PER_MM
-    canvas.saveState()
     canvas.setFillGray(0)
-    canvas.translate(x(layout.qr_x), y(layout.qr_y))
+    canvas.translate(layout.qr_x * PT_PER_MM, (height - layout.qr_y) * PT_PER_MM)
     canvas.scale(module, -module)
     canvas.addLiteral(qr_path_operators(layout.symbol.rows))
     canvas.restoreState()
@@ -74,11 +89,13 @@ def draw_layout(
 
 def qr_path_operators(rows: Iterable[str]) -> str:
     """PDF operators that fill the dark modules of ``rows`` as one path, in module units, y downwards."""
-    ops = [
-        f"{run.start() + QUIET_ZONE} {r} {run.end() - run.start()} 1 re"
-        for r, row in enumerate(rows, start=QUIET_ZONE)
-        for run in _DARK_RUN.finditer(row)
-    ]
+    lines = list(rows)
+    width = len(lines[0]) + 1 if lines else 1
+    ops = []
+    # One search over all rows ("0"-separated, so no run crosses a row) rather than one per row.
+    for run in _DARK_RUN.finditer("0".join(lines)):
+        row, col = divmod(run.start(), width)
+        ops.append(f"{col + QUIET_ZONE} {row + QUIET_ZONE} {run.end() - run.start()} 1 re")
     ops.append("f")
     return "\n".join(ops)
 

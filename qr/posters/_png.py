@@ -35,7 +35,7 @@ def draw_png(layout: Layout, dpi: int = DEFAULT_DPI) -> Image.Image:
     page = layout.page
     image = Image.new("L", (round(page.width_mm * k), round(page.height_mm * k)), 255)
     draw = ImageDraw.Draw(image)
-    for box in layout.boxes:
+    for box in layout.frame.boxes:
         rect = (
             round(box.x * k),
             round(box.y * k),
@@ -46,7 +46,7 @@ def draw_png(layout: Layout, dpi: int = DEFAULT_DPI) -> Image.Image:
             draw.rectangle(rect, fill=round(box.fill * 255))
         if box.stroke_mm is not None:
             draw.rectangle(rect, outline=0, width=max(1, round(box.stroke_mm * k)))
-    for text in layout.texts:
+    for text in (*layout.frame.texts, *layout.texts):
         font = pil_font(text.bold, max(1, round(text.size_pt * dpi / 72)))
         draw.text((text.x * k, text.y * k), text.text, fill=255 if text.white else 0, font=font, anchor="ms")
     # Whole pixels per module keep every module the same size; the symbol is centred in its box.
