@@ -121,6 +121,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Thông tin trên áp phích không khớp với mã QR: {detail_vi}.",
         "The poster text does not match its QR payload: {detail_en}.",
     ),
+    "empty_batch": ("Không có áp phích nào để in.", "There are no posters to print."),
     "dpi_out_of_range": (
         "Độ phân giải ảnh phải từ {low} đến {high} dpi, nhận được {found}.",
         "The image resolution must be {low} to {high} dpi, got {found}.",

@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from reportlab.pdfgen.canvas import Canvas
 
+from qr.errors import PosterError
 from qr.formatting import safe_filename, stall_sort_key
 from qr.posters._layout import A4, A6, PageSize, PosterData, poster_layout
 from qr.posters._pdf import PT_PER_MM, draw_layout, new_canvas
@@ -49,8 +50,10 @@ def render_batch_pdf(
     posters on each A4 sheet (``size`` must then be A6) with cut marks between them.
     """
     ordered = sort_by_stall(posters)
+    if not ordered:
+        raise PosterError("empty_batch")
     buffer = io.BytesIO()
-    if layout is BatchLayout.ONE_PER_PAGE:
+    if BatchLayout(layout) is BatchLayout.ONE_PER_PAGE:
         canvas = new_canvas(buffer, size, title)
         for poster in ordered:
             draw_layout(canvas, poster_layout(poster, size), size.height_mm)
@@ -116,6 +119,8 @@ def png_filenames(posters: Iterable[PosterData]) -> list[str]:
 def render_batch_zip(posters: Iterable[PosterData], *, size: PageSize = A6, dpi: int = DEFAULT_DPI) -> bytes:
     """A ZIP of one PNG per poster, in stall order, each named after its stall."""
     ordered = sort_by_stall(posters)
+    if not ordered:
+        raise PosterError("empty_batch")
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
         for poster, name in zip(ordered, png_filenames(ordered), strict=True):

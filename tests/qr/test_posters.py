@@ -277,6 +277,18 @@ def test_batch_pdf_four_a6_per_a4(market: list[PosterData]) -> None:
         render_batch_pdf(market, size=A5, layout=BatchLayout.FOUR_A6_PER_A4)
 
 
+def test_layout_may_be_given_by_value(market: list[PosterData]) -> None:
+    data = render_batch_pdf(market[:4], layout="four_a6_per_a4")  # type: ignore[arg-type]
+    assert len(pdf_pages(data, dpi=30)) == 1
+
+
+def test_empty_batches_are_refused() -> None:
+    for render in (render_batch_pdf, render_batch_zip):
+        with pytest.raises(PosterError) as info:
+            render([])
+        assert info.value.code == "empty_batch"
+
+
 def test_zip_of_pngs_named_by_stall(market: list[PosterData]) -> None:
     data = render_batch_zip(market)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
