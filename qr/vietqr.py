@@ -189,7 +189,7 @@ def encode(code: VietQR, *, directory: BankDirectory | None = None) -> str:
         if isinstance(amount, bool) or not isinstance(amount, int):
             raise PaymentInputError("amount_not_numeric", "54", found=amount)
         if not 0 < amount < MAX_AMOUNT:
-            raise PaymentInputError("amount_out_of_range", "54", found=amount, limit=format_limit())
+            raise PaymentInputError("amount_out_of_range", "54", found=amount, limit=_limit_text())
 
     objects = [
         DataObject("00", PAYLOAD_FORMAT),
@@ -234,7 +234,7 @@ def encode(code: VietQR, *, directory: BankDirectory | None = None) -> str:
     return emv.append_crc(emv.encode(objects))
 
 
-def format_limit() -> str:
+def _limit_text() -> str:
     return f"{MAX_AMOUNT:,}".replace(",", ".")
 
 
@@ -358,7 +358,7 @@ def _read(payload: str, directory: BankDirectory) -> tuple[ParsedVietQR | None, 
         else:
             amount = int(raw_amount.value)
             if not 0 < amount < MAX_AMOUNT:
-                r.add("amount_out_of_range", "54", found=amount, limit=format_limit())
+                r.add("amount_out_of_range", "54", found=amount, limit=_limit_text())
 
     merchant_name = r.text(top.get("59"), "59", MERCHANT_NAME_LIMIT)
     merchant_city = r.text(top.get("60"), "60", MERCHANT_CITY_LIMIT)
