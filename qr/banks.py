@@ -8,6 +8,7 @@ rows in the extra file win over the shipped ones with the same BIN.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -96,3 +97,9 @@ def load_directory(extra_csv: str | Path | None = None) -> BankDirectory:
         path = Path(extra_csv)
         directory = directory.merged(parse_csv(path.read_text(encoding="utf-8-sig"), str(path)))
     return directory
+
+
+@functools.cache
+def default_directory() -> BankDirectory:
+    """The shipped directory, loaded once (what :func:`qr.parse` and :func:`qr.encode` use by default)."""
+    return load_directory()
