@@ -90,9 +90,7 @@ def decode(text: str, templates: TemplateSpec | None = None, *, path: str = "") 
     end = len(text)
     while pos < end:
         if end - pos < 4:
-            raise _length_error(
-                path, pos, "còn thừa ký tự không đủ tạo thành một trường", "trailing characters"
-            )
+            raise _length_error(path, pos, "còn thừa ký tự không đủ tạo thành một trường", "trailing characters")
         id_, length = text[pos : pos + 2], text[pos + 2 : pos + 4]
         if not (id_.isascii() and id_.isdigit()):
             raise MalformedPayloadError("tlv_id", path or None, position=pos)
@@ -119,6 +117,4 @@ def decode(text: str, templates: TemplateSpec | None = None, *, path: str = "") 
 
 
 def _length_error(path: str, pos: int, detail_vi: str, detail_en: str) -> MalformedPayloadError:
-    return MalformedPayloadError(
-        "tlv_length", path or None, position=pos, detail_vi=detail_vi, detail_en=detail_en
-    )
+    return MalformedPayloadError("tlv_length", path or None, position=pos, detail_vi=detail_vi, detail_en=detail_en)

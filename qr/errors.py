@@ -65,10 +65,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         'The card number must be 16 to 19 digits, got "{found}".',
     ),
     "service_code": (
-        "Mã dịch vụ (trường 38.02) phải là QRIBFTTA (tới tài khoản) hoặc QRIBFTTC (tới thẻ), "
-        'nhận được "{found}".',
-        "The service code (field 38.02) must be QRIBFTTA (to an account) or QRIBFTTC (to a card), "
-        'got "{found}".',
+        'Mã dịch vụ (trường 38.02) phải là QRIBFTTA (tới tài khoản) hoặc QRIBFTTC (tới thẻ), nhận được "{found}".',
+        'The service code (field 38.02) must be QRIBFTTA (to an account) or QRIBFTTC (to a card), got "{found}".',
     ),
     "currency": (
         'Mã tiền tệ (trường 53) phải là 704 (đồng Việt Nam), nhận được "{found}".',

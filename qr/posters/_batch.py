@@ -90,10 +90,7 @@ def _cut_marks(canvas: Canvas) -> None:
     canvas.setStrokeGray(0)
     canvas.setLineWidth(0.25 * PT_PER_MM)
     canvas.lines(
-        [
-            (x1 * PT_PER_MM, (h - y1) * PT_PER_MM, x2 * PT_PER_MM, (h - y2) * PT_PER_MM)
-            for x1, y1, x2, y2 in segments
-        ]
+        [(x1 * PT_PER_MM, (h - y1) * PT_PER_MM, x2 * PT_PER_MM, (h - y2) * PT_PER_MM) for x1, y1, x2, y2 in segments]
     )
 
 

@@ -65,9 +65,7 @@ def _frame_form(canvas: Canvas, shared: Frame) -> str:
     return name
 
 
-def draw_layout(
-    canvas: Canvas, layout: Layout, page_height_mm: float, ox: float = 0.0, oy: float = 0.0
-) -> None:
+def draw_layout(canvas: Canvas, layout: Layout, page_height_mm: float, ox: float = 0.0, oy: float = 0.0) -> None:
     """Draw ``layout`` with its top-left corner at (``ox``, ``oy``) mm on a page ``page_height_mm`` tall."""
     height = layout.page.height_mm
     form = _frame_form(canvas, layout.frame)

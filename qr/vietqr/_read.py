@@ -185,9 +185,7 @@ def _read(payload: str, directory: BankDirectory) -> tuple[ParsedVietQR | None, 
     )
 
 
-def _read_beneficiary(
-    r: _Reader, top: Mapping[str, DataObject]
-) -> tuple[Bank | None, str | None, Service | None]:
+def _read_beneficiary(r: _Reader, top: Mapping[str, DataObject]) -> tuple[Bank | None, str | None, Service | None]:
     template38 = r.required(top, "38")
     if template38 is None:
         return None, None, None

@@ -52,9 +52,7 @@ def node() -> str:
     return node
 
 
-def run_js(
-    node: str, build: list[dict[str, Any]] | None = None, read: list[str] | None = None
-) -> dict[str, Any]:
+def run_js(node: str, build: list[dict[str, Any]] | None = None, read: list[str] | None = None) -> dict[str, Any]:
     result = subprocess.run(
         [node, "roundtrip.js"],
         cwd=INTEROP,
@@ -104,9 +102,7 @@ def cases(count: int = 40) -> list[Case]:
     ]
     for _ in range(count):
         card = rng.random() < 0.2
-        account = "".join(
-            rng.choice("0123456789") for _ in range(rng.randint(16, 19) if card else rng.randint(6, 19))
-        )
+        account = "".join(rng.choice("0123456789") for _ in range(rng.randint(16, 19) if card else rng.randint(6, 19)))
         purpose = " ".join(rng.sample(words, rng.randint(1, 4))) if rng.random() < 0.6 else None
         out.append(
             Case(

@@ -200,9 +200,7 @@ def test_poster_must_match_its_payload(poster: PosterData) -> None:
     with pytest.raises(PosterError) as info:
         render_png(wrong_account)
     assert info.value.code == "poster_mismatch"
-    wrong_amount = PosterData(
-        **{**{f: getattr(poster, f) for f in poster.__dataclass_fields__}, "amount": 5000}
-    )
+    wrong_amount = PosterData(**{**{f: getattr(poster, f) for f in poster.__dataclass_fields__}, "amount": 5000})
     with pytest.raises(PosterError):
         render_pdf(wrong_amount)
     # Separators in the printed account number are fine.

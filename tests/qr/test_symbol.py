@@ -21,9 +21,7 @@ def test_derived_masks_equal_segno(version: int, error: str) -> None:
     base = segno.make("VietQR", version=version, error=error, micro=False, mask=0, boost_error=False)
     rows0 = segno_rows(base)
     for mask in range(1, 8):
-        expected = segno.make(
-            "VietQR", version=version, error=error, micro=False, mask=mask, boost_error=False
-        )
+        expected = segno.make("VietQR", version=version, error=error, micro=False, mask=mask, boost_error=False)
         assert masked_rows(rows0, version, error, mask) == segno_rows(expected), mask
 
 
@@ -90,9 +88,7 @@ def test_chosen_mask_has_the_lowest_penalty() -> None:
 
 def test_level_m_at_least_and_version_grows_with_payload() -> None:
     short = make_symbol(encode(VietQR(bin="970436", account="1")))
-    long = make_symbol(
-        encode(VietQR(bin="970436", account="0011001234567", merchant_name="N" * 25, purpose="P" * 25))
-    )
+    long = make_symbol(encode(VietQR(bin="970436", account="0011001234567", merchant_name="N" * 25, purpose="P" * 25)))
     assert short.error in {"M", "Q", "H"}
     assert long.version > short.version
     assert long.size == 17 + 4 * long.version
@@ -100,9 +96,7 @@ def test_level_m_at_least_and_version_grows_with_payload() -> None:
 
 
 def test_too_dense_payload_is_refused_in_both_languages() -> None:
-    payload = "".join(
-        random.Random(1).choice("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghij0123456789") for _ in range(400)
-    )
+    payload = "".join(random.Random(1).choice("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghij0123456789") for _ in range(400))
     with pytest.raises(QRTooDenseError) as info:
         make_symbol(payload)
     assert info.value.code == "qr_too_dense"

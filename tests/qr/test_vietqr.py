@@ -72,12 +72,8 @@ NAPAS_EXAMPLES = [
 # Example 6.1.1 (static, to an account) as the specification prints it: the account "0011012345678" has
 # 13 characters but its length field says 12, so the beneficiary template does not split; the CRC was
 # computed over that text. The corrected payload is what every implementation (and ours) produces.
-NAPAS_6_1_1_PRINTED = (
-    "00020101021138570010A00000072701270006970403011200110123456780208QRIBFTTA53037045802VN6304F4E5"
-)
-NAPAS_6_1_1_CORRECTED = (
-    "00020101021138570010A00000072701270006970403011300110123456780208QRIBFTTA53037045802VN63049E6F"
-)
+NAPAS_6_1_1_PRINTED = "00020101021138570010A00000072701270006970403011200110123456780208QRIBFTTA53037045802VN6304F4E5"
+NAPAS_6_1_1_CORRECTED = "00020101021138570010A00000072701270006970403011300110123456780208QRIBFTTA53037045802VN63049E6F"
 
 # Payloads published by independent implementations, with the inputs they were made from.
 PUBLISHED = [
@@ -211,9 +207,7 @@ ERROR_CASES = [
     ),
     (
         good(
-            t38=encode_tlv(
-                [DataObject("00", "A000000727"), DataObject("01", "0103123"), DataObject("02", "QRIBFTTA")]
-            )
+            t38=encode_tlv([DataObject("00", "A000000727"), DataObject("01", "0103123"), DataObject("02", "QRIBFTTA")])
         ),
         "missing_tag",
         "38.01.00",
@@ -446,8 +440,7 @@ def test_a_directory_can_be_given() -> None:
 
 
 vietnamese = st.text(
-    alphabet="aăâbcdđeêghiklmnoôơpqrstuưvxy"
-    "àảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵĐ 0123456789",
+    alphabet="aăâbcdđeêghiklmnoôơpqrstuưvxyàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵĐ 0123456789",
     max_size=40,
 )
 

@@ -35,9 +35,9 @@ def token_from(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
 async def actor_for_token(connection: ASGIConnection[Any, Any, Any, Any], token: str) -> Actor:
     settings: Settings = connection.app.state.settings
     claims = read_token(settings.secret_key, token)
-    session = session_of(connection.scope)
+    conn = await session_of(connection.scope).connection()
     row = (
-        await session.execute(
+        await conn.execute(
             select(
                 User.id,
                 User.username,

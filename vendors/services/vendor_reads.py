@@ -94,6 +94,15 @@ _PAGE_COLUMNS = (
 )
 
 
+_ACCOUNT_COLUMNS = (
+    PaymentAccount.id.label("account_id"),
+    PaymentAccount.bank_bin,
+    PaymentAccount.account_number,
+    PaymentAccount.account_name,
+    PaymentAccount.is_primary,
+)
+
+
 def _fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
@@ -165,12 +174,11 @@ class VendorReads:
                 tally.append(VendorTally.status == filters.status)
             if filters.active is not None:
                 tally.append(VendorTally.active.is_(filters.active))
-            total = await self.session.scalar(select(func.coalesce(func.sum(VendorTally.n), 0)).where(*tally))
+            query = select(func.coalesce(func.sum(VendorTally.n), 0)).where(*tally)
         else:
-            total = await self.session.scalar(
-                select(func.count()).select_from(Vendor).where(*self._conditions(actor, filters))
-            )
-        return int(total or 0)
+            query = select(func.count()).select_from(Vendor).where(*self._conditions(actor, filters))
+        conn = await self.session.connection()
+        return int((await conn.execute(query)).scalar() or 0)
 
     def _page_query(self) -> Select[Any]:
         return (
@@ -189,7 +197,8 @@ class VendorReads:
             order.append(Vendor.id.desc() if descending else Vendor.id.asc())
         # The page's ids first, from the indexes alone; the joins only for the rows shown.
         ids_query = select(Vendor.id).where(and_(*self._conditions(actor, filters)))
-        ids = list(await self.session.scalars(ids_query.order_by(*order).limit(page.limit).offset(page.offset)))
+        conn = await self.session.connection()
+        ids = list((await conn.execute(ids_query.order_by(*order).limit(page.limit).offset(page.offset))).scalars())
         if len(ids) < page.limit and (ids or page.offset == 0):
             total = page.offset + len(ids)  # the last page: what it holds is the rest of the count
         else:
@@ -199,10 +208,25 @@ class VendorReads:
     async def present(
         self, actor: Actor, vendor_ids: Sequence[int], lang: Lang = "vi", warnings: list[FieldProblem] | None = None
     ) -> list[VendorOut]:
-        """The API shape of these vendors, in the given order."""
-        rows = (await self.session.execute(self._page_query().where(Vendor.id.in_(vendor_ids)))).all()
-        by_id = {row.id: row for row in rows}
-        return await self._shape(actor, [by_id[i] for i in vendor_ids if i in by_id], lang, warnings)
+        """The API shape of these vendors, in the given order: one query, accounts joined."""
+        if not vendor_ids:
+            return []
+        query = (
+            self._page_query()
+            .add_columns(*_ACCOUNT_COLUMNS)
+            .outerjoin(PaymentAccount, and_(PaymentAccount.vendor_id == Vendor.id, PaymentAccount.active))
+            .where(Vendor.id.in_(vendor_ids))
+            .order_by(Vendor.id, PaymentAccount.is_primary.desc(), PaymentAccount.id)
+        )
+        conn = await self.session.connection()
+        rows: dict[int, Row[Any]] = {}
+        accounts: dict[int, list[PaymentAccountOut]] = defaultdict(list)
+        for row in await conn.execute(query):
+            rows.setdefault(row.id, row)
+            if row.account_id is not None:
+                accounts[row.id].append(self._account(actor, row))
+        notes = [Problem(field=w.field, code=w.code, message=w.message(lang)) for w in warnings or []]
+        return [self._vendor(actor, rows[i], accounts.get(i, []), notes) for i in vendor_ids if i in rows]
 
     async def accounts_of(self, vendor_ids: Sequence[int]) -> dict[int, list[PaymentAccount]]:
         result: dict[int, list[PaymentAccount]] = defaultdict(list)
@@ -216,64 +240,43 @@ class VendorReads:
                 result[account.vendor_id].append(account)
         return result
 
-    async def _shape(
-        self, actor: Actor, rows: Sequence[Row[Any]], lang: Lang, warnings: list[FieldProblem] | None = None
-    ) -> list[VendorOut]:
-        accounts: dict[int, list[PaymentAccountOut]] = defaultdict(list)
-        if rows:
-            account_rows = await self.session.execute(
-                select(
-                    PaymentAccount.vendor_id,
-                    PaymentAccount.id,
-                    PaymentAccount.bank_bin,
-                    PaymentAccount.account_number,
-                    PaymentAccount.account_name,
-                    PaymentAccount.is_primary,
-                )
-                .where(PaymentAccount.vendor_id.in_([r.id for r in rows]), PaymentAccount.active)
-                .order_by(PaymentAccount.is_primary.desc(), PaymentAccount.id)
-            )
-            for a in account_rows:
-                bank = self.banks.get(a.bank_bin)
-                accounts[a.vendor_id].append(
-                    PaymentAccountOut(
-                        id=a.id,
-                        bank_bin=a.bank_bin,
-                        bank_code=bank.code if bank else None,
-                        bank_short_name=bank.short_name if bank else None,
-                        account_number=shown(actor, a.account_number, keep_end=3) or "",
-                        account_name=a.account_name,
-                        is_primary=a.is_primary,
-                    )
-                )
-        notes = [Problem(field=w.field, code=w.code, message=w.message(lang)) for w in warnings or []]
-        return [
-            VendorOut(
-                id=r.id,
-                code=r.code,
-                full_name=r.full_name,
-                phone=shown(actor, r.phone),
-                personal_id=shown(actor, r.personal_id),
-                market_id=r.market_id,
-                market=MarketRef(id=r.market_id, code=r.market_code, name=r.market_name),
-                area_code=r.area_code,
-                stall=r.stall,
-                goods_category=r.goods_category,
-                household_business_no=r.household_business_no,
-                consent_date=r.consent_date,
-                status=r.status,
-                status_changed_at=r.status_changed_at,
-                active=r.active,
-                deactivated_reason=r.deactivated_reason,
-                team_id=r.team_id,
-                version=r.version,
-                created_at=r.created_at,
-                updated_at=r.updated_at,
-                payment_accounts=accounts.get(r.id, []),
-                warnings=notes,
-            )
-            for r in rows
-        ]
+    def _account(self, actor: Actor, row: Row[Any]) -> PaymentAccountOut:
+        bank = self.banks.get(row.bank_bin)
+        return PaymentAccountOut(
+            id=row.account_id,
+            bank_bin=row.bank_bin,
+            bank_code=bank.code if bank else None,
+            bank_short_name=bank.short_name if bank else None,
+            account_number=shown(actor, row.account_number, keep_end=3) or "",
+            account_name=row.account_name,
+            is_primary=row.is_primary,
+        )
+
+    def _vendor(self, actor: Actor, r: Row[Any], accounts: list[PaymentAccountOut], notes: list[Problem]) -> VendorOut:
+        return VendorOut(
+            id=r.id,
+            code=r.code,
+            full_name=r.full_name,
+            phone=shown(actor, r.phone),
+            personal_id=shown(actor, r.personal_id),
+            market_id=r.market_id,
+            market=MarketRef(id=r.market_id, code=r.market_code, name=r.market_name),
+            area_code=r.area_code,
+            stall=r.stall,
+            goods_category=r.goods_category,
+            household_business_no=r.household_business_no,
+            consent_date=r.consent_date,
+            status=r.status,
+            status_changed_at=r.status_changed_at,
+            active=r.active,
+            deactivated_reason=r.deactivated_reason,
+            team_id=r.team_id,
+            version=r.version,
+            created_at=r.created_at,
+            updated_at=r.updated_at,
+            payment_accounts=accounts,
+            warnings=notes,
+        )
 
     async def history(self, actor: Actor, vendor_id: int) -> list[StatusHistoryItem]:
         await self.one(actor, vendor_id)
