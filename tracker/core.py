@@ -51,6 +51,7 @@ class TrackerPlugin(InitPluginProtocol):
         from tracker.areas.controllers import AreaController
         from tracker.areas.services import AreaService
         from tracker.audit.controllers import AuditController
+        from tracker.audit.services import AuditService
         from tracker.health import health
         from vendors.controllers import MarketController, VendorController
         from vendors.deps import provide_vendor_service
@@ -93,6 +94,7 @@ class TrackerPlugin(InitPluginProtocol):
                 "user_service": service_provider(UserService),
                 "team_service": service_provider(TeamService),
                 "area_service": service_provider(AreaService),
+                "audit_service": service_provider(AuditService),
                 "market_service": service_provider(MarketService),
                 "vendor_service": Provide(provide_vendor_service),
             }

@@ -8,12 +8,10 @@ from typing import Annotated, Any
 from litestar import Controller, get
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from tracker.accounts.actor import OFFICER, Actor
 from tracker.accounts.auth import requires
-from tracker.areas.services import AreaService
-from tracker.audit.services import audit_query, list_entries
+from tracker.audit.services import AuditService
 from tracker.lib.pagination import PageParams
 from tracker.lib.schema import Page, Schema
 
@@ -40,7 +38,7 @@ class AuditController(Controller):
     async def list_audit(
         self,
         actor: NamedDependency[Actor],
-        db_session: NamedDependency[AsyncSession],
+        audit_service: NamedDependency[AuditService],
         page: NamedDependency[PageParams],
         entity: Annotated[str | None, QueryParameter(max_length=40)] = None,
         entity_id: Annotated[int | None, QueryParameter(ge=0)] = None,
@@ -50,17 +48,16 @@ class AuditController(Controller):
         until: Annotated[dt.datetime | None, QueryParameter()] = None,
     ) -> Page[AuditEntry]:
         """Nhật ký thay đổi trong địa bàn. The change log within one's area."""
-        area_id = (await AreaService(db_session).resolve(area)).id if area else None
-        query = audit_query(
+        rows, total = await audit_service.search(
             actor,
+            page,
             entity=entity,
             entity_id=entity_id,
             actor_id=actor_id,
-            area_id=area_id,
+            area_code=area,
             since=since,
             until=until,
         )
-        rows, total = await list_entries(db_session, query, page)
         items = [
             AuditEntry(
                 id=r.id,

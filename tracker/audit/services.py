@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,6 +17,7 @@ from tracker.audit.models import AuditEntry
 from tracker.lib import clock
 from tracker.lib.identifiers import mask
 from tracker.lib.pagination import PageParams
+from tracker.lib.service import Service
 
 # Personal data never enters the log in clear; these fields are masked wherever they appear.
 MASKED_FIELDS = frozenset({"phone", "personal_id", "account_number", "phone_last4"})
@@ -109,9 +111,30 @@ def audit_query(
     return query
 
 
-async def list_entries(
-    session: AsyncSession, query: Select[tuple[AuditEntry]], page: PageParams
-) -> tuple[list[AuditEntry], int]:
-    total = await session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    rows = await session.scalars(query.order_by(AuditEntry.id.desc()).limit(page.limit).offset(page.offset))
-    return list(rows), int(total or 0)
+class AuditService(Service[AuditEntry, "AuditService.Repo"]):
+    class Repo(SQLAlchemyAsyncRepository[AuditEntry]):
+        model_type = AuditEntry
+
+    repository_type = Repo
+
+    async def search(
+        self,
+        actor: Actor,
+        page: PageParams,
+        *,
+        entity: str | None = None,
+        entity_id: int | None = None,
+        actor_id: int | None = None,
+        area_code: str | None = None,
+        since: dt.datetime | None = None,
+        until: dt.datetime | None = None,
+    ) -> tuple[list[AuditEntry], int]:
+        from tracker.areas.services import AreaService  # areas record audit entries: imported late
+
+        area_id = (await AreaService(self.session).resolve(area_code)).id if area_code else None
+        query = audit_query(
+            actor, entity=entity, entity_id=entity_id, actor_id=actor_id, area_id=area_id, since=since, until=until
+        )
+        total = await self.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+        rows = await self.session.scalars(query.order_by(AuditEntry.id.desc()).limit(page.limit).offset(page.offset))
+        return list(rows), int(total or 0)

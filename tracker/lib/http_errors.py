@@ -194,6 +194,9 @@ _HTTP_MESSAGES: dict[int, Text] = {
 def _from_http_exception(exc: HTTPException) -> TrackerError:
     if isinstance(exc, ValidationException):
         return _from_litestar_validation(exc)
+    if exc.status_code == 500 and "disconnected" in str(exc.detail):
+        # The client went away while sending its body: nobody reads this answer, and it is no server fault.
+        return TrackerError(_CLIENT_GONE, status_code=CLIENT_CLOSED_REQUEST)
     status = exc.status_code
     text = _HTTP_MESSAGES.get(status)
     if text is None:
@@ -201,6 +204,10 @@ def _from_http_exception(exc: HTTPException) -> TrackerError:
         text = Text(detail or "Lỗi.", detail or "Error.")
     return TrackerError(text, headers=dict(exc.headers or {}), status_code=status)
 
+
+# nginx's convention for a request whose client closed the connection before the answer.
+CLIENT_CLOSED_REQUEST = 499
+_CLIENT_GONE = Text("Kết nối bị đóng trước khi gửi xong yêu cầu.", "The client closed the connection mid-request.")
 
 _UNAVAILABLE_HINTS = (
     (
