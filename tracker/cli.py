@@ -115,6 +115,26 @@ def cmd_user_create(args: argparse.Namespace) -> int:
     )
 
 
+def cmd_audit_verify(_: argparse.Namespace) -> int:
+    from tracker.audit.commands import verify_audit
+
+    result = asyncio.run(verify_audit(_settings()))
+    if result.ok:
+        print(f"Nhật ký nguyên vẹn / audit chain intact: {result.checked} entries; head {result.head}")
+        return 0
+    what = (
+        "đã bị sửa / was edited"
+        if result.reason == "content"
+        else "mất liên kết (mục trước bị xóa hoặc sửa) / link broken (an earlier entry was deleted or edited)"
+    )
+    print(
+        f"Nhật ký bị can thiệp / audit chain broken at entry {result.broken_at}: {what}; "
+        f"{result.checked} entries verified before it",
+        file=sys.stderr,
+    )
+    return 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tracker", description="Chợ Số: thanh toán không tiền mặt và OCOP.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -143,6 +163,9 @@ def build_parser() -> argparse.ArgumentParser:
     seed = commands.add_parser("seed", help="dữ liệu mẫu / demonstration data")
     seed.add_argument("--demo", action="store_true")
     seed.set_defaults(func=cmd_seed)
+
+    audit = commands.add_parser("audit", help="nhật ký / audit log").add_subparsers(dest="audit_command", required=True)
+    audit.add_parser("verify", help="kiểm tra chuỗi băm / verify the hash chain").set_defaults(func=cmd_audit_verify)
 
     user = commands.add_parser("user", help="tài khoản / accounts").add_subparsers(dest="user_command", required=True)
     create = user.add_parser("create", help="tạo tài khoản / create an account")

@@ -31,3 +31,6 @@ class AuditEntry(BigIntBase):
     area_id: Mapped[int | None] = mapped_column(ForeignKey("area_units.id"), nullable=True)
     before: Mapped[dict[str, Any] | None] = mapped_column(JSONType, nullable=True)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSONType, nullable=True)
+    # The hash chain (tracker.audit.chain): filled when the entry is flushed.
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))

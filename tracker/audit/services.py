@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tracker.accounts.actor import Actor
 from tracker.areas.scope import visible_to, within
+from tracker.audit.chain import mark_recorded
 from tracker.audit.models import AuditEntry
 from tracker.lib import clock
 from tracker.lib.identifiers import mask
@@ -81,7 +82,7 @@ def record(
         before=scrub(before),
         after=scrub(after),
     )
-    session.add(entry)
+    session.add(mark_recorded(entry))
     return entry
 
 

@@ -1,0 +1,122 @@
+"""The audit log as a hash chain: editing or deleting an entry breaks the chain, and ``verify`` says where.
+
+Each entry stores ``prev_hash`` (the hash of the entry before it) and ``hash`` = SHA-256 of the previous
+hash and the entry's canonical content. Entries are chained when they are flushed, in the order they
+were recorded. On PostgreSQL a transaction-scoped advisory lock makes concurrent writers take their
+turn between reading the last hash and inserting; on SQLite write transactions are already serialized
+(``BEGIN IMMEDIATE``). Deleting the newest entries cannot be detected from inside the table: operators
+keep the head hash that ``tracker audit verify`` prints (for example in their daily log) to compare.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import itertools
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import event, select, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session, UOWTransaction
+
+from tracker.audit.models import AuditEntry
+
+GENESIS = "0" * 64
+# An arbitrary constant naming the audit chain's advisory lock.
+AUDIT_LOCK_KEY = 7_001_142_025
+_order = itertools.count()
+
+CONTENT_FIELDS = ("at", "actor_id", "actor_username", "action", "entity", "entity_id", "area_id", "before", "after")
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
+    return value
+
+
+def digest(prev_hash: str, content: Mapping[str, Any]) -> str:
+    body = json.dumps(
+        {field: _canonical(content.get(field)) for field in CONTENT_FIELDS},
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(f"{prev_hash}\n{body}".encode()).hexdigest()
+
+
+def mark_recorded(entry: AuditEntry) -> AuditEntry:
+    """Remembers the order entries were recorded in, which is the order they are chained in."""
+    entry.__dict__["_audit_order"] = next(_order)
+    return entry
+
+
+def _take_turn_and_last_hash(conn: Connection) -> str:
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_LOCK_KEY})
+    last = conn.execute(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).scalar()
+    return last or GENESIS
+
+
+def chain_rows(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Fills ``prev_hash`` and ``hash`` of audit rows about to be inserted with Core (bulk writers)."""
+    prev = _take_turn_and_last_hash(conn)
+    for row in rows:
+        row["prev_hash"] = prev
+        row["hash"] = prev = digest(prev, row)
+    return rows
+
+
+@event.listens_for(Session, "before_flush")
+def _chain_new_entries(session: Session, _context: UOWTransaction, _instances: object) -> None:
+    entries = sorted(
+        (obj for obj in session.new if isinstance(obj, AuditEntry)),
+        key=lambda entry: entry.__dict__.get("_audit_order", 0),
+    )
+    if not entries:
+        return
+    prev = _take_turn_and_last_hash(session.connection())
+    for entry in entries:
+        entry.prev_hash = prev
+        entry.hash = prev = digest(prev, {field: getattr(entry, field) for field in CONTENT_FIELDS})
+
+
+@dataclass(frozen=True)
+class Verification:
+    checked: int
+    head: str
+    broken_at: int | None
+    reason: str | None
+
+    @property
+    def ok(self) -> bool:
+        return self.broken_at is None
+
+
+def verify_rows(rows: Iterable[Mapping[str, Any]]) -> Verification:
+    """Walks entries in id order; the first entry whose link or hash does not hold is reported."""
+    prev = GENESIS
+    checked = 0
+    for row in rows:
+        if row["prev_hash"] != prev:
+            return Verification(checked, prev, row["id"], "link")  # an entry before it was deleted or changed
+        if digest(prev, row) != row["hash"]:
+            return Verification(checked, prev, row["id"], "content")  # this entry was edited
+        prev = row["hash"]
+        checked += 1
+    return Verification(checked, prev, None, None)
+
+
+def iter_entries(conn: Connection, batch: int = 2000) -> Iterator[Mapping[str, Any]]:
+    last_id = 0
+    columns = [AuditEntry.id, AuditEntry.prev_hash, AuditEntry.hash] + [getattr(AuditEntry, f) for f in CONTENT_FIELDS]
+    while True:
+        rows = conn.execute(select(*columns).where(AuditEntry.id > last_id).order_by(AuditEntry.id).limit(batch))
+        chunk: list[Mapping[str, Any]] = [dict(row._mapping) for row in rows]
+        if not chunk:
+            return
+        yield from chunk
+        last_id = chunk[-1]["id"]
