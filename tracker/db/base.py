@@ -13,4 +13,10 @@ BigIntType = BigInteger().with_variant(Integer(), "sqlite")
 # Database objects that migrations create by hand and models do not describe: autogenerate leaves them alone.
 UNMODELLED = frozenset({"vendor_search", "ix_vendors_search_text_trgm"})
 
-__all__ = ["UNMODELLED", "BigIntAuditBase", "BigIntBase", "BigIntType", "metadata"]
+
+def include_in_migrations(_obj: object, name: str | None, _type: str, _reflected: bool, _other: object) -> bool:
+    """Alembic's ``include_object``: leaves hand-made objects (and FTS5's shadow tables) alone."""
+    return not (name and (name in UNMODELLED or name.startswith("vendor_search_")))
+
+
+__all__ = ["UNMODELLED", "BigIntAuditBase", "BigIntBase", "BigIntType", "include_in_migrations", "metadata"]

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
 from tracker.db.all_models import metadata
-from tracker.db.base import UNMODELLED
+from tracker.db.base import include_in_migrations
 
 config = context.config
 
@@ -24,18 +24,13 @@ def _database_url() -> str:
     return Settings.from_env().database_url
 
 
-def _include(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
-    # FTS5 creates shadow tables named after its virtual table (vendor_search_data, ...).
-    return not (name and (name in UNMODELLED or name.startswith("vendor_search_")))
-
-
 def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
-        include_object=_include,
+        include_object=include_in_migrations,
         # Every migration runs in one transaction: on PostgreSQL a failed upgrade leaves nothing behind.
         transaction_per_migration=False,
     )
