@@ -145,7 +145,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "1")))
     serve.add_argument("--reload", action="store_true")
     serve.add_argument("--log-level", default="info")
-    serve.add_argument("--no-access-log", dest="access_log", action="store_false")
+    # The service logs one structured line per request itself (without query strings, which may hold
+    # names and phones); uvicorn's own access log stays off unless asked for.
+    serve.add_argument("--uvicorn-access-log", dest="access_log", action="store_true")
+    serve.add_argument("--no-access-log", dest="access_log", action="store_false", help=argparse.SUPPRESS)
     serve.set_defaults(func=cmd_serve)
 
     db = commands.add_parser("db", help="cơ sở dữ liệu / database").add_subparsers(dest="db_command", required=True)

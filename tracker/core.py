@@ -22,6 +22,7 @@ from tracker.db.session import SessionMiddleware, provide_db_session
 from tracker.lib.deps import provide_settings, service_provider
 from tracker.lib.http_errors import handle_exception
 from tracker.lib.pagination import provide_page
+from tracker.observability import RequestContextMiddleware, configure_logging
 from tracker.settings import Settings
 
 logger = logging.getLogger("tracker")
@@ -58,6 +59,7 @@ class TrackerPlugin(InitPluginProtocol):
         from vendors.services import MarketService
 
         settings = self.settings
+        configure_logging(settings.log_format)
 
         @asynccontextmanager
         async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -100,6 +102,7 @@ class TrackerPlugin(InitPluginProtocol):
             }
         )
         app_config.middleware = [
+            RequestContextMiddleware,
             SessionMiddleware,
             DefineMiddleware(TokenAuthenticationMiddleware, exclude=PUBLIC_PATHS),
             *app_config.middleware,

@@ -34,6 +34,7 @@ class Settings:
     db_pool_size: int = 10
     db_max_overflow: int = 20
     cookie_secure: bool | None = None  # None: Secure exactly when the request came over https
+    log_format: str = "text"
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -72,6 +73,7 @@ class Settings:
             extra_banks_csv=env.get("TRACKER_EXTRA_BANKS") or None,
             db_pool_size=int(env.get("DB_POOL_SIZE", 10)),
             db_max_overflow=int(env.get("DB_MAX_OVERFLOW", 20)),
+            log_format=env.get("TRACKER_LOG_FORMAT", "json" if tracker_env == "production" else "text"),
         )
 
 
