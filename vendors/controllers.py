@@ -19,6 +19,7 @@ from tracker.lib.schema import Page
 from vendors.models import Market as MarketModel
 from vendors.reference import GOODS_CATEGORIES, MARKET_KINDS, STATUS_TRANSITIONS, VENDOR_STATUSES
 from vendors.schemas import (
+    ConsentWithdrawal,
     Deactivation,
     GoodsCategory,
     Market,
@@ -36,6 +37,7 @@ from vendors.schemas import (
     VendorUpdate,
 )
 from vendors.services import MarketService, VendorFilters, VendorService
+from vendors.services.consent import withdraw_consent
 
 ActiveFilter = Literal["true", "false", "all"]
 ACTIVE: dict[str, bool | None] = {"true": True, "false": False, "all": None}
@@ -278,6 +280,25 @@ class VendorController(Controller):
         vendor_service: NamedDependency[VendorService],
     ) -> Vendor:
         vendor = await vendor_service.deactivate(actor, vendor_id, data)
+        (out,) = await vendor_service.present(actor, [vendor.id], request_lang(request))
+        return out
+
+    @post(
+        "/{vendor_id:int}/withdraw-consent",
+        operation_id="withdraw_vendor_consent",
+        guards=[requires(TASKFORCE)],
+        status_code=HTTP_200_OK,
+    )
+    async def withdraw_consent(
+        self,
+        request: Request[Any, Any, Any],
+        vendor_id: FromPath[int],
+        data: JSONBody[ConsentWithdrawal],
+        actor: NamedDependency[Actor],
+        vendor_service: NamedDependency[VendorService],
+    ) -> Vendor:
+        """Tiểu thương rút lại sự đồng ý: xóa thông tin cá nhân, giữ số liệu. Withdraw consent: anonymise."""
+        vendor = await withdraw_consent(vendor_service, actor, vendor_id, data.reason)
         (out,) = await vendor_service.present(actor, [vendor.id], request_lang(request))
         return out
 

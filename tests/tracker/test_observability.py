@@ -20,8 +20,9 @@ async def test_request_ids_security_headers_and_an_access_log_without_personal_d
     logger = logging.getLogger("tracker.access")
     logger.addHandler(capture)
     try:
-        response = await api.taskforce.get("/api/vendors", params={"q": "Nguyễn Thị Hoa 0905123456"},
-                                           headers={"X-Request-ID": "field-team-42-abc"})
+        response = await api.taskforce.get(
+            "/api/vendors", params={"q": "Nguyễn Thị Hoa 0905123456"}, headers={"X-Request-ID": "field-team-42-abc"}
+        )
         generated = await api.anonymous.get("/health")
     finally:
         logger.removeHandler(capture)
@@ -32,8 +33,7 @@ async def test_request_ids_security_headers_and_an_access_log_without_personal_d
     assert "'unsafe-inline'" not in response.headers["content-security-policy"]
     line = JsonFormatter().format(capture.records[0])
     entry = json.loads(line)
-    assert (entry["path"], entry["status"], entry["user_id"]) == (
-        "/api/vendors", 200, api.world.users["taskforce_np"])
+    assert (entry["path"], entry["status"], entry["user_id"]) == ("/api/vendors", 200, api.world.users["taskforce_np"])
     assert "0905123456" not in line
     assert "Hoa" not in line
 
