@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tracker.accounts.actor import Actor
@@ -81,6 +81,37 @@ def record(
     )
     session.add(entry)
     return entry
+
+
+async def record_many(
+    session: AsyncSession,
+    actor: Actor,
+    action: str,
+    entity: str,
+    entries: Iterable[tuple[int | None, int | None, Mapping[str, Any] | None, Mapping[str, Any] | None]],
+    *,
+    at: dt.datetime | None = None,
+) -> int:
+    """Like ``record`` for many records at once, ``(entity_id, area_id, before, after)`` each, in one
+    multi-row INSERT; committed with the change they describe. Returns how many were written."""
+    when = at or clock.now()
+    rows = [
+        {
+            "at": when,
+            "actor_id": actor.user_id,
+            "actor_username": actor.username,
+            "action": action,
+            "entity": entity,
+            "entity_id": entity_id,
+            "area_id": area_id,
+            "before": scrub(before),
+            "after": scrub(after),
+        }
+        for entity_id, area_id, before, after in entries
+    ]
+    if rows:
+        await session.execute(insert(AuditEntry), rows)
+    return len(rows)
 
 
 def audit_query(

@@ -218,6 +218,7 @@ class VendorService(Service[Vendor, "VendorService.Repo"]):
                     updated_at=v.updated_at,
                     payment_accounts=[self._account_out(actor, a) for a in accounts.get(v.id, [])],
                     warnings=[Problem(field=w.field, code=w.code, message=w.message(lang)) for w in warnings or []],
+                    import_id=v.import_id,
                 )
             )
         return out
