@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tracker.accounts.actor import Actor
 from tracker.areas.scope import visible_to, within
 from tracker.audit.models import AuditEntry
+from tracker.db.base import table_of
 from tracker.lib import clock
 from tracker.lib.identifiers import mask
 from tracker.lib.pagination import PageParams
@@ -110,7 +111,7 @@ async def record_many(
         for entity_id, area_id, before, after in entries
     ]
     if rows:
-        await session.execute(insert(AuditEntry), rows)
+        await session.execute(insert(table_of(AuditEntry)), rows)
     return len(rows)
 
 

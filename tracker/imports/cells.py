@@ -106,7 +106,9 @@ def _digits(value: Any, column: Column) -> tuple[Any, FieldProblem | None]:
     compact = re.sub(r"[\s.\-()]", "", text)
     if compact.isdigit() and not compact.startswith("0"):
         for read, meant in column.pad:
-            if len(compact) == read:
+            # A number cell lost all its leading zeros; text (a CSV a spreadsheet saved) is trusted to have
+            # lost one at most, so that a shorter code written on purpose is not taken for another.
+            if len(compact) == read and (not isinstance(value, str) or meant - read == 1):
                 return "0" * (meant - read) + compact, None
     return text, None
 

@@ -148,20 +148,20 @@ def _collect(source: Any, table: Table) -> Table:
 
 
 def _cell_value(cell: Any) -> Any:
-    from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
-
     value = cell.value
     if value is None:
         return None
+    if type(value) is str:
+        if cell.data_type == "f":
+            return Formula(value)
+        return value if unicodedata.is_normalized("NFC", value) else unicodedata.normalize("NFC", value)
+    if isinstance(value, int | float | dt.date | dt.datetime | dt.time | dt.timedelta | bool):
+        return value
+    from openpyxl.worksheet.formula import ArrayFormula
+
     if isinstance(value, ArrayFormula):
         return Formula(str(value.text))
-    if isinstance(value, DataTableFormula):
-        return Formula("=TABLE()")
-    if getattr(cell, "data_type", None) == "f" and isinstance(value, str):
-        return Formula(value)
-    if isinstance(value, str):
-        return unicodedata.normalize("NFC", value)
-    return value
+    return Formula("=TABLE()")  # a data-table formula: the only other kind of cell value openpyxl gives
 
 
 def _read_xlsx(content: bytes) -> Table:
@@ -190,12 +190,17 @@ def _read_xlsx(content: bytes) -> Table:
         if not sheets:
             raise bad_file("Tệp Excel không có trang dữ liệu nào.", "The workbook has no data sheet.", "no_sheet")
         sheet = sheets[0]
+        # The dimensions a file declares may be wrong (or huge): read the cells that are there.
+        sheet.reset_dimensions()
         table = Table(file_format="xlsx", headers=[], rows=[], sheet=sheet.title)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             source = (
-                (cells[0].row if cells and hasattr(cells[0], "row") else index, [_cell_value(c) for c in cells])
-                for index, cells in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), start=1)
+                (
+                    cells[0].row if cells and hasattr(cells[0], "row") else index,
+                    [_cell_value(c) for c in cells[:MAX_COLUMNS]],
+                )
+                for index, cells in enumerate(sheet.iter_rows(), start=1)
             )
             return _collect(_numbered(source), table)
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError) as exc:

@@ -23,6 +23,7 @@ from tracker.accounts.actor import Actor
 from tracker.accounts.visibility import shown
 from tracker.areas.scope import visible_to
 from tracker.audit.services import record
+from tracker.db.base import table_of
 from tracker.imports.cells import coerce
 from tracker.imports.columns import Column, match_headers
 from tracker.imports.errorfile import build_csv, build_xlsx, error_text
@@ -221,10 +222,10 @@ class ImportService(Service[Import, "ImportService.Repo"]):
                 }
             )
             if len(batch) >= ROW_INSERT_CHUNK:
-                await self.session.execute(insert(ImportRow), batch)
+                await self.session.execute(insert(table_of(ImportRow)), batch)
                 batch = []
         if batch:
-            await self.session.execute(insert(ImportRow), batch)
+            await self.session.execute(insert(table_of(ImportRow)), batch)
 
     async def _record_failure(self, values: dict[str, Any], error: TrackerError | None) -> None:
         message = error.message if error is not None else Text("Lỗi máy chủ khi lưu.", "A server error while saving.")

@@ -322,17 +322,23 @@ class TakenValues:
             )
             for personal_id, vendor_id, code in rows.tuples():
                 by_id[str(personal_id)].append((vendor_id, code))
-        wanted_accounts = set(accounts)
+        numbers_by_bank: dict[str, set[str]] = defaultdict(set)
+        for bank_bin, number in accounts:
+            numbers_by_bank[bank_bin].add(number)
         by_account: dict[tuple[str, str], list[Holder]] = defaultdict(list)
-        for chunk in _chunks(number for _, number in wanted_accounts):
-            account_rows = await session.execute(
-                select(PaymentAccount.bank_bin, PaymentAccount.account_number, Vendor.id, Vendor.code)
-                .join(Vendor, PaymentAccount.vendor_id == Vendor.id)
-                .where(PaymentAccount.account_number.in_(chunk), PaymentAccount.active)
-                .order_by(Vendor.id)
-            )
-            for bank_bin, number, vendor_id, code in account_rows.tuples():
-                if (bank_bin, number) in wanted_accounts:
+        for bank_bin, numbers in sorted(numbers_by_bank.items()):
+            for chunk in _chunks(numbers):  # bank, number and active: the unique index answers
+                account_rows = await session.execute(
+                    select(PaymentAccount.account_number, Vendor.id, Vendor.code)
+                    .join(Vendor, PaymentAccount.vendor_id == Vendor.id)
+                    .where(
+                        PaymentAccount.bank_bin == bank_bin,
+                        PaymentAccount.account_number.in_(chunk),
+                        PaymentAccount.active,
+                    )
+                    .order_by(Vendor.id)
+                )
+                for number, vendor_id, code in account_rows.tuples():
                     by_account[(bank_bin, number)].append((vendor_id, code))
         wanted_phones = set(phones)
         by_phone: dict[tuple[int, str], list[Holder]] = defaultdict(list)
