@@ -135,6 +135,28 @@ def cmd_audit_verify(_: argparse.Namespace) -> int:
     return 1
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from tracker.core import import_kinds
+    from tracker.imports.commands import run_import
+
+    return asyncio.run(
+        run_import(
+            _settings(),
+            import_kinds(),
+            kind=args.kind,
+            path=Path(args.file),
+            market=args.market,
+            dry_run=args.dry_run,
+            mode=args.mode,
+            team_id=args.team,
+            as_user=args.as_user,
+            errors_to=Path(args.errors) if args.errors else None,
+        )
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tracker", description="Chợ Số: thanh toán không tiền mặt và OCOP.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -185,6 +207,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="tạo thay mặt tài khoản cán bộ này (kiểm tra địa bàn) / act as this officer",
     )
     create.set_defaults(func=cmd_user_create)
+
+    imp = commands.add_parser("import", help="nhập từ bảng tính / import a spreadsheet (XLSX, CSV)")
+    imp.add_argument("kind", help="vendors, markets, …")
+    imp.add_argument("file", help="tệp .xlsx hoặc .csv / the file")
+    imp.add_argument("--market", help="mã chợ cho các dòng không ghi chợ / market code for rows naming none")
+    imp.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không lưu / check only")
+    imp.add_argument(
+        "--mode",
+        choices=["all", "valid_only"],
+        default="all",
+        help="all: tất cả hoặc không (mặc định); valid_only: lưu các dòng hợp lệ",
+    )
+    imp.add_argument("--team", type=int, default=None, help="id tổ công tác / team id")
+    imp.add_argument("--as", dest="as_user", default=None, help="nhập với tư cách tài khoản này / act as this user")
+    imp.add_argument("--errors", default=None, help="ghi tệp lỗi ra đây (.xlsx hoặc .csv) / write the error file")
+    imp.set_defaults(func=cmd_import)
     return parser
 
 
@@ -193,6 +231,9 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # Every command may touch any table: load every domain's models so that relationships resolve.
+    import tracker.db.all_models  # noqa: F401
+
     result: int = args.func(args)
     return result
 

@@ -19,6 +19,7 @@ from litestar.static_files import create_static_files_router
 from qr.banks import load_directory
 from tracker.db.engine import create_database
 from tracker.db.session import SessionMiddleware, provide_db_session
+from tracker.imports.kinds import KindRegistry
 from tracker.lib.deps import provide_settings, service_provider
 from tracker.lib.http_errors import handle_exception
 from tracker.lib.pagination import provide_page
@@ -41,6 +42,13 @@ onto e-commerce platforms. Sign in with `POST /api/auth/login`, then send `Autho
 """
 
 
+def import_kinds() -> KindRegistry:
+    """Every kind of spreadsheet import, by domain (``/api/imports/{kind}``, ``tracker import KIND``)."""
+    from vendors.imports import MarketImport, VendorImport
+
+    return KindRegistry([VendorImport, MarketImport])
+
+
 class TrackerPlugin(InitPluginProtocol):
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -54,6 +62,8 @@ class TrackerPlugin(InitPluginProtocol):
         from tracker.audit.controllers import AuditController
         from tracker.audit.services import AuditService
         from tracker.health import health
+        from tracker.imports.controllers import ImportController
+        from tracker.imports.deps import provide_import_service
         from vendors.controllers import MarketController, VendorController
         from vendors.deps import provide_vendor_service
         from vendors.services import MarketService
@@ -69,7 +79,13 @@ class TrackerPlugin(InitPluginProtocol):
             finally:
                 await app.state.db.dispose()
 
-        app_config.state.update({"settings": settings, "banks": load_directory(settings.extra_banks_csv)})
+        app_config.state.update(
+            {
+                "settings": settings,
+                "banks": load_directory(settings.extra_banks_csv),
+                "import_kinds": import_kinds(),
+            }
+        )
         app_config.lifespan.append(lifespan)
         app_config.route_handlers.extend(
             [
@@ -84,6 +100,7 @@ class TrackerPlugin(InitPluginProtocol):
                 AuditController,
                 MarketController,
                 VendorController,
+                ImportController,
             ]
         )
         app_config.dependencies.update(
@@ -99,6 +116,7 @@ class TrackerPlugin(InitPluginProtocol):
                 "audit_service": service_provider(AuditService),
                 "market_service": service_provider(MarketService),
                 "vendor_service": Provide(provide_vendor_service),
+                "import_service": Provide(provide_import_service),
             }
         )
         app_config.middleware = [

@@ -83,6 +83,7 @@ async def markets_out(area_service: AreaService, markets: list[MarketModel]) -> 
             longitude=m.longitude,
             active=m.active,
             version=m.version,
+            import_id=m.import_id,
         )
         for m in markets
     ]

@@ -27,6 +27,8 @@ class Market(BigIntAuditBase):
     # The last sequence number used in this market's vendor codes (NPH-001, NPH-002, ...).
     vendor_seq: Mapped[int] = mapped_column(Integer, default=0)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # The spreadsheet import that created or last changed the market (tracker.imports).
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id"), nullable=True, index=True)
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -71,6 +73,8 @@ class Vendor(BigIntAuditBase):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), nullable=True, index=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # The spreadsheet import that created or last changed the vendor (tracker.imports).
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id"), nullable=True, index=True)
 
     payment_accounts: Mapped[list[PaymentAccount]] = relationship(
         lazy="raise",

@@ -50,6 +50,7 @@ class Market(Schema):
     longitude: float | None
     active: bool
     version: int
+    import_id: int | None = None  # the spreadsheet import that created or last changed it
 
 
 class MarketCreate(Input):
@@ -165,6 +166,7 @@ class Vendor(Schema):
     updated_at: dt.datetime
     payment_accounts: list[PaymentAccount] | None
     warnings: list[Problem] = msgspec.field(default_factory=list)
+    import_id: int | None = None  # the spreadsheet import that created or last changed it
 
 
 class StatusHistoryItem(Schema):

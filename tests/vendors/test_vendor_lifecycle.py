@@ -270,21 +270,37 @@ async def test_totals_equal_what_the_list_holds_for_every_filter(api, market) ->
 
 
 async def test_withdrawing_consent_anonymises_but_keeps_the_figures(api, market) -> None:
-    vendor = await register(api, market["id"], full_name="Hồ Thị Lệ", phone="0905777888", personal_id="049185777888",
-                            payment_accounts=[{"bank_bin": "970436", "account_number": "5566778899"}])
+    vendor = await register(
+        api,
+        market["id"],
+        full_name="Hồ Thị Lệ",
+        phone="0905777888",
+        personal_id="049185777888",
+        payment_accounts=[{"bank_bin": "970436", "account_number": "5566778899"}],
+    )
     await api.taskforce.ok("POST", f"/api/vendors/{vendor['id']}/status", json={"status": "qr_issued"})
     before = (await api.taskforce.ok("GET", "/api/vendors", params={"status": "qr_issued"}))["total"]
-    done = await api.taskforce.ok("POST", f"/api/vendors/{vendor['id']}/withdraw-consent",
-                                  json={"reason": "Không muốn lưu thông tin"})
+    done = await api.taskforce.ok(
+        "POST", f"/api/vendors/{vendor['id']}/withdraw-consent", json={"reason": "Không muốn lưu thông tin"}
+    )
     assert (done["full_name"], done["phone"], done["personal_id"], done["payment_accounts"]) == (
-        "(đã ẩn danh)", None, None, [])
+        "(đã ẩn danh)",
+        None,
+        None,
+        [],
+    )
     assert (done["code"], done["status"], done["stall"]) == (vendor["code"], "qr_issued", vendor["stall"])
     assert (await api.taskforce.ok("GET", "/api/vendors", params={"status": "qr_issued"}))["total"] == before
     assert (await api.taskforce.ok("GET", "/api/vendors", params={"q": "ho thi le"}))["total"] == 0
     assert (await api.taskforce.ok("GET", "/api/vendors", params={"q": "0905777888"}))["total"] == 0
     # The phone, ID and account are free again.
-    again = await register(api, market["id"], phone="0905777888", personal_id="049185777888",
-                           payment_accounts=[{"bank_bin": "970436", "account_number": "5566778899"}])
+    again = await register(
+        api,
+        market["id"],
+        phone="0905777888",
+        personal_id="049185777888",
+        payment_accounts=[{"bank_bin": "970436", "account_number": "5566778899"}],
+    )
     assert again["id"] != vendor["id"]
     log = await api.officer.ok("GET", "/api/audit", params={"entity": "vendor", "entity_id": vendor["id"]})
     assert log["items"][0]["action"] == "anonymise"

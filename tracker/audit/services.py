@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tracker.accounts.actor import Actor
 from tracker.areas.scope import visible_to, within
-from tracker.audit.chain import mark_recorded
+from tracker.audit.chain import chain_rows, mark_recorded
 from tracker.audit.models import AuditEntry
+from tracker.db.base import table_of
 from tracker.lib import clock
 from tracker.lib.identifiers import mask
 from tracker.lib.pagination import PageParams
@@ -84,6 +85,39 @@ def record(
     )
     session.add(mark_recorded(entry))
     return entry
+
+
+async def record_many(
+    session: AsyncSession,
+    actor: Actor,
+    action: str,
+    entity: str,
+    entries: Iterable[tuple[int | None, int | None, Mapping[str, Any] | None, Mapping[str, Any] | None]],
+    *,
+    at: dt.datetime | None = None,
+) -> int:
+    """Like ``record`` for many records at once, ``(entity_id, area_id, before, after)`` each, in one
+    multi-row INSERT; committed with the change they describe. Returns how many were written."""
+    when = at or clock.now()
+    rows = [
+        {
+            "at": when,
+            "actor_id": actor.user_id,
+            "actor_username": actor.username,
+            "action": action,
+            "entity": entity,
+            "entity_id": entity_id,
+            "area_id": area_id,
+            "before": scrub(before),
+            "after": scrub(after),
+        }
+        for entity_id, area_id, before, after in entries
+    ]
+    if rows:
+        await session.flush()  # entries recorded one by one earlier are chained first
+        await session.run_sync(lambda sync_session: chain_rows(sync_session.connection(), rows))
+        await session.execute(insert(table_of(AuditEntry)), rows)
+    return len(rows)
 
 
 def audit_query(

@@ -9,6 +9,7 @@ from tracker.accounts import models as accounts_models
 from tracker.areas import models as areas_models
 from tracker.audit import models as audit_models
 from tracker.db.base import metadata
+from tracker.imports import models as imports_models
 from vendors import models as vendors_models
 
-__all__ = ["accounts_models", "areas_models", "audit_models", "metadata", "vendors_models"]
+__all__ = ["accounts_models", "areas_models", "audit_models", "imports_models", "metadata", "vendors_models"]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from advanced_alchemy.base import BigIntAuditBase, BigIntBase, orm_registry
-from sqlalchemy import BigInteger, Integer
+from sqlalchemy import BigInteger, Integer, Table
 
 metadata = orm_registry.metadata
 
@@ -19,4 +21,19 @@ def include_in_migrations(_obj: object, name: str | None, _type: str, _reflected
     return not (name and (name in UNMODELLED or name.startswith("vendor_search_")))
 
 
-__all__ = ["UNMODELLED", "BigIntAuditBase", "BigIntBase", "BigIntType", "include_in_migrations", "metadata"]
+def table_of(model: type[Any]) -> Table:
+    """The Core table of a model, for bulk inserts that skip the ORM's per-row work."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
+
+
+__all__ = [
+    "UNMODELLED",
+    "BigIntAuditBase",
+    "BigIntBase",
+    "BigIntType",
+    "include_in_migrations",
+    "metadata",
+    "table_of",
+]

@@ -31,6 +31,17 @@ from vendors.schemas import MarketCreate, MarketUpdate
 
 _CODE = re.compile(r"^[A-Z0-9]{2,12}$")
 MARKET_AREA_LEVELS = ("commune", "village")
+UNKNOWN_MARKET = Text("Chợ không tồn tại hoặc ngoài địa bàn.", "No such market in your area.")
+MARKET_CLOSED = Text("Chợ này đã ngừng hoạt động.", "This market is closed.")
+WRONG_AREA_LEVEL = Text(
+    "Chợ phải thuộc một xã, phường (hoặc thôn, khối phố).",
+    "A market belongs to a commune (or a village).",
+)
+AREA_OUT_OF_SCOPE = Text("Địa bàn này nằm ngoài địa bàn của bạn.", "This area is outside yours.")
+BAD_CODE = Text(
+    "Mã chợ gồm 2–12 chữ cái in hoa hoặc chữ số.",
+    "A market code has 2–12 capital letters or digits.",
+)
 
 
 def _snapshot(market: Market) -> dict[str, object]:
@@ -44,6 +55,42 @@ def _snapshot(market: Market) -> dict[str, object]:
         "latitude": market.latitude,
         "longitude": market.longitude,
         "active": market.active,
+    }
+
+
+def code_taken(code: str, existing_id: int) -> Conflict:
+    return Conflict(
+        Text(f"Mã chợ {code} đã được dùng.", f"The market code {code} is taken."),
+        [
+            FieldProblem(
+                "code",
+                Text("Mã đã được dùng.", "Already taken."),
+                "duplicate",
+                {"existing": {"id": existing_id, "code": code}},
+            )
+        ],
+    )
+
+
+def well_formed_code(code: str) -> bool:
+    return _CODE.match(code) is not None
+
+
+def new_market_values(data: MarketCreate, *, code: str, area_id: int) -> dict[str, object]:
+    """The column values of a market created from ``data`` (the API's and the import's)."""
+    name = " ".join(data.name.split())
+    return {
+        "code": code,
+        "name": name,
+        "name_search": search_key(name),
+        "area_id": area_id,
+        "address": data.address,
+        "kind": data.kind,
+        "stall_count": data.stall_count,
+        "latitude": data.latitude,
+        "longitude": data.longitude,
+        "active": True,
+        "vendor_seq": 0,
     }
 
 
@@ -69,13 +116,7 @@ class MarketService(Service[Market, "MarketService.Repo"]):
         if market is None or not await actor_covers(self.session, actor, market.area_id):
             raise NotFound(
                 Text(f"Không tìm thấy chợ {market_id}.", f"Market {market_id} not found."),
-                [
-                    FieldProblem(
-                        "market_id",
-                        Text("Chợ không tồn tại hoặc ngoài địa bàn.", "No such market in your area."),
-                        "unknown_market",
-                    )
-                ],
+                [FieldProblem("market_id", UNKNOWN_MARKET, "unknown_market")],
             )
         return market
 
@@ -125,45 +166,21 @@ class MarketService(Service[Market, "MarketService.Repo"]):
             problems.extend(exc.problems)
             return None
         if area.level not in MARKET_AREA_LEVELS:
-            problems.add(
-                "area_code",
-                Text(
-                    "Chợ phải thuộc một xã, phường (hoặc thôn, khối phố).",
-                    "A market belongs to a commune (or a village).",
-                ),
-                "wrong_level",
-            )
+            problems.add("area_code", WRONG_AREA_LEVEL, "wrong_level")
             return None
         if not await actor_covers(self.session, actor, area.id):
-            raise PermissionDenied(Text("Địa bàn này nằm ngoài địa bàn của bạn.", "This area is outside yours."))
+            raise PermissionDenied(AREA_OUT_OF_SCOPE)
         return area.id
 
     async def _unique_code(self, wanted: str | None, name: str, problems: Problems) -> str:
         if wanted is not None:
             code = wanted.strip().upper()
-            if not _CODE.match(code):
-                problems.add(
-                    "code",
-                    Text(
-                        "Mã chợ gồm 2–12 chữ cái in hoa hoặc chữ số.",
-                        "A market code has 2–12 capital letters or digits.",
-                    ),
-                    "bad_format",
-                )
+            if not well_formed_code(code):
+                problems.add("code", BAD_CODE, "bad_format")
                 return code
             existing = await self.session.scalar(select(Market.id).where(Market.code == code))
             if existing is not None:
-                raise Conflict(
-                    Text(f"Mã chợ {code} đã được dùng.", f"The market code {code} is taken."),
-                    [
-                        FieldProblem(
-                            "code",
-                            Text("Mã đã được dùng.", "Already taken."),
-                            "duplicate",
-                            {"existing": {"id": existing, "code": code}},
-                        )
-                    ],
-                )
+                raise code_taken(code, existing)
             return code
         base = code_from_name(name)
         taken = set(await self.session.scalars(select(Market.code).where(Market.code.like(f"{base}%"))))
@@ -181,19 +198,7 @@ class MarketService(Service[Market, "MarketService.Repo"]):
         code = await self._unique_code(data.code, name, problems)
         problems.raise_if_any()
         assert area_id is not None
-        market = Market(
-            code=code,
-            name=name,
-            name_search=search_key(name),
-            area_id=area_id,
-            address=data.address,
-            kind=data.kind,
-            stall_count=data.stall_count,
-            latitude=data.latitude,
-            longitude=data.longitude,
-            active=True,
-            vendor_seq=0,
-        )
+        market = Market(**new_market_values(data, code=code, area_id=area_id))
         self.session.add(market)
         await self.session.flush()
         record(self.session, actor, "create", "market", market.id, area_id=area_id, after=_snapshot(market))
@@ -237,16 +242,24 @@ class MarketService(Service[Market, "MarketService.Repo"]):
 
     async def next_vendor_code(self, market: Market) -> str:
         """Takes the market's next vendor number atomically (a row lock on PostgreSQL, the write lock on SQLite)."""
+        (code,) = await self.take_vendor_codes(market, 1)
+        return code
+
+    async def take_vendor_codes(self, market: Market, count: int) -> list[str]:
+        """Takes the market's next ``count`` vendor numbers in one UPDATE (atomic as ``next_vendor_code``)."""
         from sqlalchemy import update
 
+        if count <= 0:
+            return []
         seq = await self.session.scalar(
             update(Market)
             .where(Market.id == market.id)
-            .values(vendor_seq=Market.vendor_seq + 1)
+            .values(vendor_seq=Market.vendor_seq + count)
             .returning(Market.vendor_seq)
             .execution_options(synchronize_session=False)
         )
-        return f"{market.code}-{int(seq or 0):03d}"
+        last = int(seq or 0)
+        return [f"{market.code}-{n:03d}" for n in range(last - count + 1, last + 1)]
 
 
 __all__ = ["MarketService", "ValidationFailed"]

@@ -91,6 +91,7 @@ _PAGE_COLUMNS = (
     Vendor.version,
     Vendor.created_at,
     Vendor.updated_at,
+    Vendor.import_id,
 )
 
 
@@ -276,6 +277,7 @@ class VendorReads:
             updated_at=r.updated_at,
             payment_accounts=accounts,
             warnings=notes,
+            import_id=r.import_id,
         )
 
     async def history(self, actor: Actor, vendor_id: int) -> list[StatusHistoryItem]:

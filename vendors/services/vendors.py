@@ -6,13 +6,11 @@ from functools import partial
 from typing import Any
 
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from qr.banks import BankDirectory
-from qr.text import fold_ascii
 from tracker.accounts.actor import Actor
 from tracker.accounts.services import TeamService
 from tracker.audit.services import changed, record
@@ -26,7 +24,6 @@ from tracker.lib.exceptions import (
     ValidationFailed,
 )
 from tracker.lib.i18n import Text
-from tracker.lib.identifiers import normalize_account_number, normalize_mobile, normalize_personal_id
 from tracker.lib.schema import UnsetType
 from tracker.lib.service import Service
 from tracker.lib.text import search_key
@@ -39,41 +36,26 @@ from vendors.schemas import (
     VendorCreate,
     VendorUpdate,
 )
-from vendors.services.markets import MarketService
+from vendors.services.markets import MARKET_CLOSED, MarketService
+from vendors.services.registration import (  # noqa: F401 (ACCOUNT_NAME_MAX, OLD_ID_WARNING, account_name_for: still importable from here)
+    ACCOUNT_NAME_MAX,
+    OLD_ID_WARNING,
+    TakenValues,
+    account_name_for,
+    check_accounts,
+    check_personal_id,
+    check_phone,
+    check_registration,
+    clean_name,
+    clean_optional,
+    clean_stall,
+    new_vendor_values,
+)
+from vendors.services.registration import search_text as _search_text
+from vendors.services.registration import snapshot as _snapshot
 from vendors.services.vendor_reads import VendorReads
 
 VENDOR = Text("tiểu thương", "Vendor")
-OLD_ID_WARNING = Text(
-    "Số CMND cũ 9 chữ số: hãy cập nhật số CCCD 12 chữ số khi có thể.",
-    "Old 9-digit ID card number: update to the 12-digit CCCD when possible.",
-)
-ACCOUNT_NAME_MAX = 50
-
-
-def account_name_for(name: str) -> str:
-    """The holder name as banks show it: ASCII, uppercase ("Nguyễn Thị Đào" → "NGUYEN THI DAO")."""
-    return fold_ascii(name).upper()[:ACCOUNT_NAME_MAX]
-
-
-def _search_text(name_search: str, code: str, phone: str | None) -> str:
-    return " ".join(p for p in (name_search, code.lower(), phone or "") if p)
-
-
-def _snapshot(vendor: Vendor) -> dict[str, Any]:
-    return {
-        "code": vendor.code,
-        "full_name": vendor.full_name,
-        "phone": vendor.phone,
-        "personal_id": vendor.personal_id,
-        "market_id": vendor.market_id,
-        "stall": vendor.stall,
-        "goods_category": vendor.goods_category,
-        "household_business_no": vendor.household_business_no,
-        "consent_date": vendor.consent_date,
-        "status": vendor.status,
-        "active": vendor.active,
-        "shares_phone": vendor.shares_phone,
-    }
 
 
 def _account_snapshot(account: PaymentAccount) -> dict[str, Any]:
@@ -83,17 +65,6 @@ def _account_snapshot(account: PaymentAccount) -> dict[str, Any]:
         "account_name": account.account_name,
         "is_primary": account.is_primary,
     }
-
-
-def _duplicate(field: str, vi: str, en: str, existing: Vendor | tuple[int, str]) -> Conflict:
-    vendor_id, code = (existing.id, existing.code) if isinstance(existing, Vendor) else existing
-    return Conflict(
-        Text(
-            f"{vi} Đã có tiểu thương {code} (id {vendor_id}).",
-            f"{en} Vendor {code} (id {vendor_id}) already has it.",
-        ),
-        [FieldProblem(field, Text(vi, en), "duplicate", {"existing": {"id": vendor_id, "code": code}})],
-    )
 
 
 class VendorService(VendorReads, Service[Vendor, "VendorService.Repo"]):
@@ -115,56 +86,7 @@ class VendorService(VendorReads, Service[Vendor, "VendorService.Repo"]):
         problems: Problems,
         prefix: str = "payment_accounts",
     ) -> list[dict[str, Any]]:
-        result: list[dict[str, Any]] = []
-        seen: set[tuple[str, str]] = set()
-        for index, item in enumerate(accounts):
-            where = f"{prefix}[{index}]"
-            bank_bin = item.bank_bin.strip()
-            if bank_bin not in self.banks:
-                problems.add(
-                    f"{where}.bank_bin",
-                    Text(
-                        f"Mã BIN ngân hàng {bank_bin!r} không có trong danh bạ VietQR.",
-                        f"Bank BIN {bank_bin!r} is not in the VietQR directory.",
-                    ),
-                    "unknown_bank",
-                )
-            try:
-                number = normalize_account_number(item.account_number, f"{where}.account_number")
-            except ValidationFailed as exc:
-                problems.extend(exc.problems)
-                continue
-            if (bank_bin, number) in seen:
-                problems.add(
-                    f"{where}.account_number",
-                    Text("Tài khoản bị nhập hai lần.", "Entered twice."),
-                    "repeated",
-                )
-            seen.add((bank_bin, number))
-            name = account_name_for(item.account_name) if item.account_name else account_name_for(holder)
-            if not name:
-                problems.add(
-                    f"{where}.account_name",
-                    Text("Thiếu tên chủ tài khoản.", "The holder name is missing."),
-                    "required",
-                )
-            result.append(
-                {
-                    "bank_bin": bank_bin,
-                    "account_number": number,
-                    "account_name": name,
-                    "is_primary": item.is_primary,
-                }
-            )
-        if result and not any(a["is_primary"] for a in result):
-            result[0]["is_primary"] = True
-        if sum(1 for a in result if a["is_primary"]) > 1:
-            problems.add(
-                prefix,
-                Text("Chỉ một tài khoản được đặt làm chính.", "Only one account can be primary."),
-                "several_primary",
-            )
-        return result
+        return check_accounts(self.banks, accounts, holder, problems, prefix)
 
     async def _check_duplicates(
         self,
@@ -177,91 +99,35 @@ class VendorService(VendorReads, Service[Vendor, "VendorService.Repo"]):
         exclude_id: int | None = None,
         account_prefix: str = "payment_accounts",
     ) -> None:
-        not_self = Vendor.id != exclude_id if exclude_id is not None else None
-        if personal_id:
-            query = select(Vendor).where(Vendor.personal_id == personal_id)
-            if not_self is not None:
-                query = query.where(not_self)
-            existing = await self.session.scalar(query)
-            if existing:
-                raise _duplicate(
-                    "personal_id",
-                    "Số định danh cá nhân này đã được đăng ký.",
-                    "This personal ID is already registered.",
-                    existing,
-                )
-        for index, account in enumerate(accounts):
-            account_query = (
-                select(Vendor.id, Vendor.code)
-                .join(PaymentAccount, PaymentAccount.vendor_id == Vendor.id)
-                .where(
-                    PaymentAccount.bank_bin == account["bank_bin"],
-                    PaymentAccount.account_number == account["account_number"],
-                    PaymentAccount.active,
-                )
-            )
-            if not_self is not None:
-                account_query = account_query.where(not_self)
-            row = (await self.session.execute(account_query)).first()
-            if row:
-                raise _duplicate(
-                    f"{account_prefix}[{index}].account_number",
-                    "Tài khoản ngân hàng này đã được đăng ký.",
-                    "This bank account is already registered.",
-                    (row.id, row.code),
-                )
-        if phone and not shares_phone:
-            query = select(Vendor).where(
-                Vendor.market_id == market_id,
-                Vendor.phone == phone,
-                Vendor.active,
-                Vendor.shares_phone.is_(False),
-            )
-            if not_self is not None:
-                query = query.where(not_self)
-            existing = await self.session.scalar(query)
-            if existing:
-                raise _duplicate(
-                    "phone",
-                    "Số điện thoại này đã có ở chợ này (gia đình dùng chung số: chọn allow_duplicate_phone).",
-                    "This phone is already registered in this market (a family sharing a phone: set "
-                    "allow_duplicate_phone).",
-                    existing,
-                )
+        taken = await TakenValues.load(
+            self.session,
+            personal_ids=[personal_id] if personal_id else [],
+            accounts=[(a["bank_bin"], a["account_number"]) for a in accounts],
+            phones=[(market_id, phone)] if phone and not shares_phone else [],
+        )
+        clashes = taken.clashes(
+            personal_id=personal_id,
+            accounts=accounts,
+            phone=phone,
+            market_id=market_id,
+            shares_phone=shares_phone,
+            exclude_id=exclude_id,
+            account_prefix=account_prefix,
+        )
+        if clashes:
+            raise clashes[0].conflict()
 
     # ----- writing -------------------------------------------------------------------------------------
 
     async def register(self, actor: Actor, data: VendorCreate) -> tuple[Vendor, list[FieldProblem]]:
-        problems = Problems()
-        warnings: list[FieldProblem] = []
-        full_name = " ".join(data.full_name.split())
-        phone = self._phone(data.phone, problems)
-        personal_id = self._personal_id(data.personal_id, problems, warnings)
-        if not data.consent:
-            problems.add(
-                "consent",
-                Text(
-                    "Cần có sự đồng ý của tiểu thương để lưu thông tin.",
-                    "The vendor's consent is required to keep the data.",
-                ),
-                "required",
-            )
-        consent_date = data.consent_date or clock.today()
-        if consent_date > clock.today():
-            problems.add(
-                "consent_date",
-                Text("Ngày đồng ý không được ở tương lai.", "The consent date cannot be in the future."),
-                "in_future",
-            )
-        accounts = self._validated_accounts(data.payment_accounts, full_name, problems)
-        stall = data.stall.strip().upper()
+        draft, problems, warnings = check_registration(data, self.banks, clock.today())
         try:
             market = await MarketService(self.session).for_write(actor, data.market_id)
         except ValidationFailed as exc:
             problems.extend(exc.problems)
             market = None
         if market is not None and not market.active:
-            problems.add("market_id", Text("Chợ này đã ngừng hoạt động.", "This market is closed."), "inactive")
+            problems.add("market_id", MARKET_CLOSED, "inactive")
         try:
             team_id = await TeamService(self.session).team_for_registration(actor, data.team_id)
         except ValidationFailed as exc:
@@ -269,38 +135,28 @@ class VendorService(VendorReads, Service[Vendor, "VendorService.Repo"]):
             team_id = None
         problems.raise_if_any()
         assert market is not None
+        accounts = draft.accounts
         check = partial(
             self._check_duplicates,
-            personal_id=personal_id,
+            personal_id=draft.personal_id,
             accounts=accounts,
-            phone=phone,
+            phone=draft.phone,
             market_id=market.id,
-            shares_phone=data.allow_duplicate_phone,
+            shares_phone=draft.shares_phone,
         )
         await check()
         now = clock.now()
         code = await MarketService(self.session).next_vendor_code(market)
-        name_search = search_key(full_name)
         vendor = Vendor(
-            code=code,
-            full_name=full_name,
-            name_search=name_search,
-            search_text=_search_text(name_search, code, phone),
-            phone=phone,
-            shares_phone=data.allow_duplicate_phone,
-            personal_id=personal_id,
-            market_id=market.id,
-            area_id=market.area_id,
-            stall=stall,
-            goods_category=data.goods_category,
-            household_business_no=(data.household_business_no or "").strip() or None,
-            consent_date=consent_date,
-            status="registered",
-            status_changed_at=now,
-            status_changed_by_id=actor.user_id,
-            active=True,
-            created_by_id=actor.user_id,
-            team_id=team_id,
+            **new_vendor_values(
+                draft,
+                code=code,
+                market_id=market.id,
+                area_id=market.area_id,
+                actor_id=actor.user_id,
+                team_id=team_id,
+                now=now,
+            )
         )
         self.session.add(vendor)
         try:
@@ -336,23 +192,10 @@ class VendorService(VendorReads, Service[Vendor, "VendorService.Repo"]):
         return vendor, warnings
 
     def _phone(self, raw: str, problems: Problems) -> str | None:
-        try:
-            return normalize_mobile(raw)
-        except ValidationFailed as exc:
-            problems.extend(exc.problems)
-            return None
+        return check_phone(raw, problems)
 
     def _personal_id(self, raw: str | None, problems: Problems, warnings: list[FieldProblem]) -> str | None:
-        if raw is None or not raw.strip():
-            return None
-        try:
-            value, legacy = normalize_personal_id(raw)
-        except ValidationFailed as exc:
-            problems.extend(exc.problems)
-            return None
-        if legacy:
-            warnings.append(FieldProblem("personal_id", OLD_ID_WARNING, "legacy_id_card"))
-        return value
+        return check_personal_id(raw, problems, warnings)
 
     def _check_version(self, vendor: Vendor, version: int | None) -> None:
         if version is not None and version != vendor.version:
@@ -379,18 +222,18 @@ class VendorService(VendorReads, Service[Vendor, "VendorService.Repo"]):
         problems = Problems()
         warnings: list[FieldProblem] = []
         if not isinstance(data.full_name, UnsetType):
-            vendor.full_name = " ".join(data.full_name.split())
+            vendor.full_name = clean_name(data.full_name)
             vendor.name_search = search_key(vendor.full_name)
         if not isinstance(data.phone, UnsetType):
             vendor.phone = self._phone(data.phone, problems)
         if not isinstance(data.personal_id, UnsetType):
             vendor.personal_id = self._personal_id(data.personal_id, problems, warnings)
         if not isinstance(data.stall, UnsetType):
-            vendor.stall = data.stall.strip().upper()
+            vendor.stall = clean_stall(data.stall)
         if not isinstance(data.goods_category, UnsetType):
             vendor.goods_category = data.goods_category
         if not isinstance(data.household_business_no, UnsetType):
-            vendor.household_business_no = (data.household_business_no or "").strip() or None
+            vendor.household_business_no = clean_optional(data.household_business_no)
         if not isinstance(data.allow_duplicate_phone, UnsetType):
             vendor.shares_phone = data.allow_duplicate_phone
         if not isinstance(data.market_id, UnsetType) and data.market_id != vendor.market_id:

@@ -1,0 +1,387 @@
+"""A vendor registration checked without the database, and duplicate checks that work on a batch.
+
+``VendorService.register`` and the spreadsheet import share these, so that a row of a spreadsheet and a
+``POST /api/vendors`` meet the same rules and the same messages:
+
+- ``check_registration`` normalizes one ``VendorCreate`` and collects its problems (no session needed);
+- ``new_vendor_values`` gives the column values of the vendor it creates;
+- ``TakenValues`` loads, with a few ``IN`` queries, who already holds the personal IDs, bank accounts and
+  phones of any number of registrations, and names the holder of each clash.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from qr.banks import BankDirectory
+from qr.text import fold_ascii
+from tracker.lib.exceptions import Conflict, FieldProblem, Problems, ValidationFailed
+from tracker.lib.i18n import Text
+from tracker.lib.identifiers import normalize_account_number, normalize_mobile, normalize_personal_id
+from tracker.lib.text import search_key
+from vendors.models import PaymentAccount, Vendor
+from vendors.schemas import PaymentAccountInput, VendorCreate
+
+ACCOUNT_NAME_MAX = 50
+IN_CHUNK = 500  # values per IN (...) list: well below SQLite's and asyncpg's parameter limits
+
+OLD_ID_WARNING = Text(
+    "Số CMND cũ 9 chữ số: hãy cập nhật số CCCD 12 chữ số khi có thể.",
+    "Old 9-digit ID card number: update to the 12-digit CCCD when possible.",
+)
+CONSENT_REQUIRED = Text(
+    "Cần có sự đồng ý của tiểu thương để lưu thông tin.",
+    "The vendor's consent is required to keep the data.",
+)
+CONSENT_IN_FUTURE = Text("Ngày đồng ý không được ở tương lai.", "The consent date cannot be in the future.")
+PERSONAL_ID_TAKEN = Text("Số định danh cá nhân này đã được đăng ký.", "This personal ID is already registered.")
+ACCOUNT_TAKEN = Text("Tài khoản ngân hàng này đã được đăng ký.", "This bank account is already registered.")
+PHONE_TAKEN = Text(
+    "Số điện thoại này đã có ở chợ này (gia đình dùng chung số: chọn allow_duplicate_phone).",
+    "This phone is already registered in this market (a family sharing a phone: set allow_duplicate_phone).",
+)
+
+SNAPSHOT_FIELDS = (
+    "code",
+    "full_name",
+    "phone",
+    "personal_id",
+    "market_id",
+    "stall",
+    "goods_category",
+    "household_business_no",
+    "consent_date",
+    "status",
+    "active",
+    "shares_phone",
+)
+
+
+def unknown_bank(bank_bin: str) -> Text:
+    return Text(
+        f"Mã BIN ngân hàng {bank_bin!r} không có trong danh bạ VietQR.",
+        f"Bank BIN {bank_bin!r} is not in the VietQR directory.",
+    )
+
+
+def account_name_for(name: str) -> str:
+    """The holder name as banks show it: ASCII, uppercase ("Nguyễn Thị Đào" → "NGUYEN THI DAO")."""
+    return fold_ascii(name).upper()[:ACCOUNT_NAME_MAX]
+
+
+def clean_name(raw: str) -> str:
+    return " ".join(raw.split())
+
+
+def clean_stall(raw: str) -> str:
+    return raw.strip().upper()
+
+
+def clean_optional(raw: str | None) -> str | None:
+    return (raw or "").strip() or None
+
+
+def search_text(name_search: str, code: str, phone: str | None) -> str:
+    """What ``q`` searches: the folded name, the code and the phone."""
+    return " ".join(p for p in (name_search, code.lower(), phone or "") if p)
+
+
+def snapshot(vendor: Vendor | Mapping[str, Any]) -> dict[str, Any]:
+    """The audited fields of a vendor, from the model or from the values of an insert."""
+    if isinstance(vendor, Mapping):
+        return {k: vendor[k] for k in SNAPSHOT_FIELDS}
+    return {k: getattr(vendor, k) for k in SNAPSHOT_FIELDS}
+
+
+def check_phone(raw: str, problems: Problems) -> str | None:
+    try:
+        return normalize_mobile(raw)
+    except ValidationFailed as exc:
+        problems.extend(exc.problems)
+        return None
+
+
+def check_personal_id(raw: str | None, problems: Problems, warnings: list[FieldProblem]) -> str | None:
+    if raw is None or not raw.strip():
+        return None
+    try:
+        value, legacy = normalize_personal_id(raw)
+    except ValidationFailed as exc:
+        problems.extend(exc.problems)
+        return None
+    if legacy:
+        warnings.append(FieldProblem("personal_id", OLD_ID_WARNING, "legacy_id_card"))
+    return value
+
+
+def check_accounts(
+    banks: BankDirectory,
+    accounts: list[PaymentAccountInput],
+    holder: str,
+    problems: Problems,
+    prefix: str = "payment_accounts",
+) -> list[dict[str, Any]]:
+    result: list[dict[str, Any]] = []
+    seen: set[tuple[str, str]] = set()
+    for index, item in enumerate(accounts):
+        where = f"{prefix}[{index}]"
+        bank_bin = item.bank_bin.strip()
+        if bank_bin not in banks:
+            problems.add(f"{where}.bank_bin", unknown_bank(bank_bin), "unknown_bank")
+        try:
+            number = normalize_account_number(item.account_number, f"{where}.account_number")
+        except ValidationFailed as exc:
+            problems.extend(exc.problems)
+            continue
+        if (bank_bin, number) in seen:
+            problems.add(
+                f"{where}.account_number",
+                Text("Tài khoản bị nhập hai lần.", "Entered twice."),
+                "repeated",
+            )
+        seen.add((bank_bin, number))
+        name = account_name_for(item.account_name) if item.account_name else account_name_for(holder)
+        if not name:
+            problems.add(
+                f"{where}.account_name",
+                Text("Thiếu tên chủ tài khoản.", "The holder name is missing."),
+                "required",
+            )
+        result.append(
+            {
+                "bank_bin": bank_bin,
+                "account_number": number,
+                "account_name": name,
+                "is_primary": item.is_primary,
+            }
+        )
+    if result and not any(a["is_primary"] for a in result):
+        result[0]["is_primary"] = True
+    if sum(1 for a in result if a["is_primary"]) > 1:
+        problems.add(
+            prefix,
+            Text("Chỉ một tài khoản được đặt làm chính.", "Only one account can be primary."),
+            "several_primary",
+        )
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class VendorDraft:
+    """The normalized values of one registration (market and team are checked by the caller)."""
+
+    full_name: str
+    phone: str | None
+    personal_id: str | None
+    stall: str
+    goods_category: str
+    household_business_no: str | None
+    consent_date: dt.date
+    shares_phone: bool
+    accounts: list[dict[str, Any]]
+
+
+def check_registration(
+    data: VendorCreate, banks: BankDirectory, today: dt.date
+) -> tuple[VendorDraft, Problems, list[FieldProblem]]:
+    """Normalizes a registration and collects every problem of its own fields, without the database."""
+    problems = Problems()
+    warnings: list[FieldProblem] = []
+    full_name = clean_name(data.full_name)
+    phone = check_phone(data.phone, problems)
+    personal_id = check_personal_id(data.personal_id, problems, warnings)
+    if not data.consent:
+        problems.add("consent", CONSENT_REQUIRED, "required")
+    consent_date = data.consent_date or today
+    if consent_date > today:
+        problems.add("consent_date", CONSENT_IN_FUTURE, "in_future")
+    accounts = check_accounts(banks, data.payment_accounts, full_name, problems)
+    draft = VendorDraft(
+        full_name=full_name,
+        phone=phone,
+        personal_id=personal_id,
+        stall=clean_stall(data.stall),
+        goods_category=data.goods_category,
+        household_business_no=clean_optional(data.household_business_no),
+        consent_date=consent_date,
+        shares_phone=data.allow_duplicate_phone,
+        accounts=accounts,
+    )
+    return draft, problems, warnings
+
+
+def new_vendor_values(
+    draft: VendorDraft,
+    *,
+    code: str,
+    market_id: int,
+    area_id: int,
+    actor_id: int | None,
+    team_id: int | None,
+    now: dt.datetime,
+) -> dict[str, Any]:
+    """The column values of the vendor a registration creates (status ``registered``)."""
+    name_search = search_key(draft.full_name)
+    return {
+        "code": code,
+        "full_name": draft.full_name,
+        "name_search": name_search,
+        "search_text": search_text(name_search, code, draft.phone),
+        "phone": draft.phone,
+        "shares_phone": draft.shares_phone,
+        "personal_id": draft.personal_id,
+        "market_id": market_id,
+        "area_id": area_id,
+        "stall": draft.stall,
+        "goods_category": draft.goods_category,
+        "household_business_no": draft.household_business_no,
+        "consent_date": draft.consent_date,
+        "status": "registered",
+        "status_changed_at": now,
+        "status_changed_by_id": actor_id,
+        "active": True,
+        "created_by_id": actor_id,
+        "team_id": team_id,
+    }
+
+
+def duplicate_conflict(field: str, message: Text, existing: Vendor | tuple[int, str]) -> Conflict:
+    """The API's 409 for a clash, naming the vendor that holds the value."""
+    vendor_id, code = (existing.id, existing.code) if isinstance(existing, Vendor) else existing
+    return Conflict(
+        Text(
+            f"{message.vi} Đã có tiểu thương {code} (id {vendor_id}).",
+            f"{message.en} Vendor {code} (id {vendor_id}) already has it.",
+        ),
+        [FieldProblem(field, message, "duplicate", {"existing": {"id": vendor_id, "code": code}})],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Clash:
+    """A value of a registration that another vendor already holds."""
+
+    field: str
+    message: Text
+    vendor_id: int
+    vendor_code: str
+
+    def conflict(self) -> Conflict:
+        return duplicate_conflict(self.field, self.message, (self.vendor_id, self.vendor_code))
+
+
+def _chunks(values: Iterable[Any]) -> Iterable[list[Any]]:
+    items = sorted(set(values))
+    for start in range(0, len(items), IN_CHUNK):
+        yield items[start : start + IN_CHUNK]
+
+
+Holder = tuple[int, str]
+
+
+class TakenValues:
+    """Who holds the personal IDs, bank accounts and phones (per market) of a batch of registrations.
+
+    The rules are the database's unique indexes: a personal ID belongs to one vendor (active or not), an
+    active bank account to one vendor, and a phone to one active vendor of a market unless it is marked
+    as shared.
+    """
+
+    def __init__(
+        self,
+        personal_ids: dict[str, list[Holder]],
+        accounts: dict[tuple[str, str], list[Holder]],
+        phones: dict[tuple[int, str], list[Holder]],
+    ) -> None:
+        self.personal_ids = personal_ids
+        self.accounts = accounts
+        self.phones = phones
+
+    @classmethod
+    async def load(
+        cls,
+        session: AsyncSession,
+        *,
+        personal_ids: Iterable[str] = (),
+        accounts: Iterable[tuple[str, str]] = (),
+        phones: Iterable[tuple[int, str]] = (),
+    ) -> TakenValues:
+        by_id: dict[str, list[Holder]] = defaultdict(list)
+        for chunk in _chunks(personal_ids):
+            rows = await session.execute(
+                select(Vendor.personal_id, Vendor.id, Vendor.code)
+                .where(Vendor.personal_id.in_(chunk))
+                .order_by(Vendor.id)
+            )
+            for personal_id, vendor_id, code in rows.tuples():
+                by_id[str(personal_id)].append((vendor_id, code))
+        numbers_by_bank: dict[str, set[str]] = defaultdict(set)
+        for bank_bin, number in accounts:
+            numbers_by_bank[bank_bin].add(number)
+        by_account: dict[tuple[str, str], list[Holder]] = defaultdict(list)
+        for bank_bin, numbers in sorted(numbers_by_bank.items()):
+            for chunk in _chunks(numbers):  # bank, number and active: the unique index answers
+                account_rows = await session.execute(
+                    select(PaymentAccount.account_number, Vendor.id, Vendor.code)
+                    .join(Vendor, PaymentAccount.vendor_id == Vendor.id)
+                    .where(
+                        PaymentAccount.bank_bin == bank_bin,
+                        PaymentAccount.account_number.in_(chunk),
+                        PaymentAccount.active,
+                    )
+                    .order_by(Vendor.id)
+                )
+                for number, vendor_id, code in account_rows.tuples():
+                    by_account[(bank_bin, number)].append((vendor_id, code))
+        wanted_phones = set(phones)
+        by_phone: dict[tuple[int, str], list[Holder]] = defaultdict(list)
+        market_ids = sorted({market_id for market_id, _ in wanted_phones})
+        for chunk in _chunks(phone for _, phone in wanted_phones):
+            phone_rows = await session.execute(
+                select(Vendor.market_id, Vendor.phone, Vendor.id, Vendor.code)
+                .where(
+                    Vendor.market_id.in_(market_ids),
+                    Vendor.phone.in_(chunk),
+                    Vendor.active,
+                    Vendor.shares_phone.is_(False),
+                )
+                .order_by(Vendor.id)
+            )
+            for market_id, phone, vendor_id, code in phone_rows.tuples():
+                if (market_id, phone) in wanted_phones:
+                    by_phone[(market_id, str(phone))].append((vendor_id, code))
+        return cls(by_id, by_account, by_phone)
+
+    def clashes(
+        self,
+        *,
+        personal_id: str | None,
+        accounts: list[dict[str, Any]],
+        phone: str | None,
+        market_id: int,
+        shares_phone: bool,
+        exclude_id: int | None = None,
+        account_prefix: str = "payment_accounts",
+    ) -> list[Clash]:
+        """Every clash of one registration, in the order the API reports them."""
+
+        def holder(holders: list[Holder]) -> Holder | None:
+            return next((h for h in holders if h[0] != exclude_id), None)
+
+        found: list[Clash] = []
+        if personal_id and (owner := holder(self.personal_ids.get(personal_id, []))):
+            found.append(Clash("personal_id", PERSONAL_ID_TAKEN, owner[0], owner[1]))
+        for index, account in enumerate(accounts):
+            key = (account["bank_bin"], account["account_number"])
+            if owner := holder(self.accounts.get(key, [])):
+                found.append(Clash(f"{account_prefix}[{index}].account_number", ACCOUNT_TAKEN, owner[0], owner[1]))
+        if phone and not shares_phone and (owner := holder(self.phones.get((market_id, phone), []))):
+            found.append(Clash("phone", PHONE_TAKEN, owner[0], owner[1]))
+        return found
