@@ -102,3 +102,10 @@ async def test_template_dry_run_error_file_import_and_rerun(api):
     assert len(phone) == 10
     own = await api.taskforce.ok("GET", f"/api/imports/{committed['id']}", params={"limit": 1})
     assert own["rows"]["items"][0]["values"]["Số điện thoại *"] == rows[0]["Số điện thoại"]
+
+    # Every imported record has its audit entry, chained like any other.
+    from tracker.audit.commands import verify_audit
+
+    chain = await verify_audit(api.world.settings)
+    assert chain.ok
+    assert chain.checked >= 201
