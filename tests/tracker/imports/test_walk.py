@@ -8,6 +8,7 @@ import openpyxl
 
 from tests.support.factories import market_payload
 from tests.tracker.imports.sheets import read_xlsx, upload, vendor_rows
+from tracker.audit.commands import verify_audit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -104,8 +105,6 @@ async def test_template_dry_run_error_file_import_and_rerun(api):
     assert own["rows"]["items"][0]["values"]["Số điện thoại *"] == rows[0]["Số điện thoại"]
 
     # Every imported record has its audit entry, chained like any other.
-    from tracker.audit.commands import verify_audit
-
     chain = await verify_audit(api.world.settings)
     assert chain.ok
     assert chain.checked >= 201
