@@ -111,6 +111,7 @@ def cmd_user_create(args: argparse.Namespace) -> int:
             full_name=args.full_name,
             phone=args.phone,
             as_user=args.as_user,
+            producer_id=args.producer_id,
         )
     )
 
@@ -158,6 +159,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="tạo thay mặt tài khoản cán bộ này (kiểm tra địa bàn) / act as this officer",
     )
+    create.add_argument(
+        "--producer-id",
+        type=int,
+        default=None,
+        help="chủ thể OCOP của tài khoản producer / the OCOP producer of a producer account",
+    )
     create.set_defaults(func=cmd_user_create)
     return parser
 
@@ -167,6 +174,9 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # Every table must be known before a session flushes: foreign keys cross domains (users → producers).
+    import tracker.db.all_models  # noqa: F401
+
     result: int = args.func(args)
     return result
 

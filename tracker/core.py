@@ -41,6 +41,8 @@ class TrackerPlugin(InitPluginProtocol):
         self.settings = settings
 
     def on_app_init(self, app_config: AppConfig) -> AppConfig:
+        from ocop.controllers import OcopReferenceController, ProducerController, ProductController
+        from ocop.services import ProducerService, ProductService
         from tracker.accounts.auth import PUBLIC_PATHS, TokenAuthenticationMiddleware, provide_actor
         from tracker.accounts.controllers import AuthController, TeamController, UserController
         from tracker.accounts.services import AuthService, TeamService, UserService
@@ -74,6 +76,9 @@ class TrackerPlugin(InitPluginProtocol):
                 AuditController,
                 MarketController,
                 VendorController,
+                ProducerController,
+                ProductController,
+                OcopReferenceController,
             ]
         )
         app_config.dependencies.update(
@@ -88,6 +93,8 @@ class TrackerPlugin(InitPluginProtocol):
                 "area_service": service_provider(AreaService),
                 "market_service": service_provider(MarketService),
                 "vendor_service": Provide(provide_vendor_service),
+                "producer_service": service_provider(ProducerService),
+                "product_service": service_provider(ProductService),
             }
         )
         app_config.middleware = [

@@ -5,10 +5,18 @@ This is part of the composition root: the only place besides ``tracker.core`` th
 
 from __future__ import annotations
 
+from ocop import models as ocop_models
 from tracker.accounts import models as accounts_models
 from tracker.areas import models as areas_models
 from tracker.audit import models as audit_models
 from tracker.db.base import metadata
 from vendors import models as vendors_models
 
-__all__ = ["accounts_models", "areas_models", "audit_models", "metadata", "vendors_models"]
+__all__ = [
+    "accounts_models",
+    "areas_models",
+    "audit_models",
+    "metadata",
+    "ocop_models",
+    "vendors_models",
+]
