@@ -116,6 +116,21 @@ def cmd_user_create(args: argparse.Namespace) -> int:
     )
 
 
+def cmd_listings_check(args: argparse.Namespace) -> int:
+    from tracker.onboarding.commands import check_listings
+
+    return asyncio.run(
+        check_listings(
+            _settings(),
+            area=args.area,
+            request_timeout=args.timeout,
+            per_host=args.per_host,
+            delay=args.delay,
+            concurrency=args.concurrency,
+        )
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tracker", description="Chợ Số: thanh toán không tiền mặt và OCOP.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -166,6 +181,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="chủ thể OCOP của tài khoản producer / the OCOP producer of a producer account",
     )
     create.set_defaults(func=cmd_user_create)
+
+    listings = commands.add_parser("listings", help="sản phẩm trên sàn TMĐT / e-commerce listings")
+    listings_sub = listings.add_subparsers(dest="listings_command", required=True)
+    check = listings_sub.add_parser(
+        "check", help="kiểm tra các liên kết đang bán, đánh dấu liên kết hỏng / check live listings, flag broken ones"
+    )
+    check.add_argument("--area", default=None, help="chỉ trong địa bàn này / only within this area code")
+    check.add_argument("--timeout", type=float, default=10.0, help="giây chờ mỗi yêu cầu / seconds per request")
+    check.add_argument("--per-host", type=int, default=2, help="số yêu cầu cùng lúc mỗi sàn / per-host concurrency")
+    check.add_argument("--delay", type=float, default=1.0, help="giây giữa hai yêu cầu tới một sàn / per-host delay")
+    check.add_argument("--concurrency", type=int, default=8, help="tổng số yêu cầu cùng lúc / overall concurrency")
+    check.set_defaults(func=cmd_listings_check)
     return parser
 
 

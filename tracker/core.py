@@ -50,6 +50,13 @@ class TrackerPlugin(InitPluginProtocol):
         from tracker.areas.services import AreaService
         from tracker.audit.controllers import AuditController
         from tracker.health import health
+        from tracker.onboarding.controllers import (
+            OnboardingController,
+            PlatformController,
+            PublicProductStatusController,
+        )
+        from tracker.onboarding.deps import provide_public_status_service
+        from tracker.onboarding.services import CheckService, OnboardingService, PlatformService, StatusService
         from vendors.controllers import MarketController, VendorController
         from vendors.deps import provide_vendor_service
         from vendors.services import MarketService
@@ -79,6 +86,9 @@ class TrackerPlugin(InitPluginProtocol):
                 ProducerController,
                 ProductController,
                 OcopReferenceController,
+                PlatformController,
+                OnboardingController,
+                PublicProductStatusController,
             ]
         )
         app_config.dependencies.update(
@@ -95,6 +105,11 @@ class TrackerPlugin(InitPluginProtocol):
                 "vendor_service": Provide(provide_vendor_service),
                 "producer_service": service_provider(ProducerService),
                 "product_service": service_provider(ProductService),
+                "platform_service": service_provider(PlatformService),
+                "onboarding_service": service_provider(OnboardingService),
+                "check_service": service_provider(CheckService),
+                "status_service": service_provider(StatusService),
+                "public_status_service": Provide(provide_public_status_service),
             }
         )
         app_config.middleware = [

@@ -10,6 +10,7 @@ from tracker.accounts import models as accounts_models
 from tracker.areas import models as areas_models
 from tracker.audit import models as audit_models
 from tracker.db.base import metadata
+from tracker.onboarding import models as onboarding_models
 from vendors import models as vendors_models
 
 __all__ = [
@@ -18,5 +19,6 @@ __all__ = [
     "audit_models",
     "metadata",
     "ocop_models",
+    "onboarding_models",
     "vendors_models",
 ]
