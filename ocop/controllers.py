@@ -40,6 +40,7 @@ from tracker.accounts.actor import OFFICER, PRODUCER, TASKFORCE, Actor
 from tracker.accounts.auth import requires
 from tracker.areas.services import AreaService
 from tracker.lib.http_errors import request_lang
+from tracker.lib.ids import MAX_ID
 from tracker.lib.pagination import PageParams
 from tracker.lib.schema import Page
 
@@ -129,7 +130,7 @@ class ProductController(Controller):
         page: NamedDependency[PageParams],
         q: Search = None,
         area: AreaCode = None,
-        producer_id: Annotated[int | None, QueryParameter(ge=1)] = None,
+        producer_id: Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)] = None,
         stars: Annotated[int | None, QueryParameter(ge=1, le=5, description="Số sao hiện tại / current stars")] = None,
         group: Annotated[str | None, QueryParameter(max_length=4)] = None,
         subgroup: Annotated[str | None, QueryParameter(max_length=8)] = None,

@@ -29,6 +29,7 @@ from tracker.audit.services import record
 from tracker.lib import clock
 from tracker.lib.exceptions import Conflict, FieldProblem, NotFound, Problems, ValidationFailed
 from tracker.lib.i18n import Lang, Text
+from tracker.lib.ids import is_id
 from tracker.lib.service import Service
 
 
@@ -256,7 +257,7 @@ class CertificationService(Service[Certification, "CertificationService.Repo"]):
         return certification
 
     async def revoke(self, actor: Actor, product: Product, certification_id: int, data: Revocation) -> Certification:
-        certification = await self.session.get(Certification, certification_id)
+        certification = await self.session.get(Certification, certification_id) if is_id(certification_id) else None
         if certification is None or certification.product_id != product.id:
             raise NotFound(
                 Text(f"Không tìm thấy chứng nhận {certification_id}.", f"Certification {certification_id} not found.")

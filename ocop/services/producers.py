@@ -31,6 +31,7 @@ from tracker.lib.exceptions import (
 )
 from tracker.lib.i18n import Lang, Text
 from tracker.lib.identifiers import mask, normalize_mobile
+from tracker.lib.ids import is_id
 from tracker.lib.pagination import PageParams
 from tracker.lib.schema import UnsetType
 from tracker.lib.service import Service
@@ -82,7 +83,7 @@ class ProducerService(Service[Producer, "ProducerService.Repo"]):
 
     async def one(self, actor: Actor, producer_id: int) -> Producer:
         """A producer the actor may see; otherwise it does not exist (404)."""
-        producer = await self.session.get(Producer, producer_id)
+        producer = await self.session.get(Producer, producer_id) if is_id(producer_id) else None
         if producer is None or not await can_see(self.session, actor, producer.id, producer.area_id):
             raise NotFound(
                 Text(f"Không tìm thấy chủ thể OCOP {producer_id}.", f"OCOP producer {producer_id} not found."),

@@ -25,6 +25,7 @@ from tracker.audit.services import changed, record
 from tracker.lib import clock
 from tracker.lib.exceptions import Conflict, FieldProblem, NotFound, Problems, StaleWrite, ValidationFailed
 from tracker.lib.i18n import Lang, Text
+from tracker.lib.ids import is_id
 from tracker.lib.pagination import PageParams
 from tracker.lib.schema import UNSET, UnsetType
 from tracker.lib.service import Service
@@ -144,7 +145,7 @@ class ProductService(Service[Product, "ProductService.Repo"]):
 
     async def one(self, actor: Actor, product_id: int) -> Product:
         """A product the actor may see; otherwise it does not exist (404)."""
-        product = await self.session.get(Product, product_id)
+        product = await self.session.get(Product, product_id) if is_id(product_id) else None
         if product is None or not await can_see(self.session, actor, product.producer_id, product.area_id):
             raise NotFound(
                 Text(f"Không tìm thấy sản phẩm OCOP {product_id}.", f"OCOP product {product_id} not found."),

@@ -230,3 +230,15 @@ async def test_edit_product_reclassifies_in_the_current_tree(api):
     await api.taskforce.ok(
         "PATCH", f"/api/ocop/products/{product['id']}", 409, json={"version": product["version"], "name": "Cũ"}
     )
+
+
+async def test_ids_beyond_64_bits_name_nothing(api):
+    huge = 10**20
+    await api.taskforce.ok("GET", f"/api/ocop/products/{huge}", 404)
+    await api.taskforce.ok("GET", f"/api/ocop/producers/{huge}", 404)
+    product = await new_product(api)
+    await api.taskforce.ok(
+        "POST", f"/api/ocop/products/{product['id']}/certifications/{huge}/revoke", 404, json={"reason": "xyz"}
+    )
+    body = await api.taskforce.ok("POST", "/api/ocop/products", 400, json=product_payload(huge))
+    assert body["extra"][0]["field"] == "producer_id"

@@ -14,6 +14,7 @@ from tracker.accounts.auth import requires
 from tracker.accounts.controllers import client_address
 from tracker.areas.services import AreaService
 from tracker.lib.http_errors import request_lang
+from tracker.lib.ids import MAX_ID
 from tracker.lib.pagination import PageParams
 from tracker.lib.schema import Page
 from tracker.onboarding.reference import STAGES, SUBJECT_KINDS, TRANSITIONS, VERDICTS
@@ -113,9 +114,9 @@ class OnboardingController(Controller):
         platform: Annotated[str | None, QueryParameter(max_length=40, description="Mã sàn / platform key")] = None,
         stage: Annotated[Stage | None, QueryParameter()] = None,
         area: Annotated[str | None, QueryParameter(max_length=20, description="Mã địa bàn / area code")] = None,
-        producer_id: Annotated[int | None, QueryParameter(ge=1)] = None,
-        product_id: Annotated[int | None, QueryParameter(ge=1)] = None,
-        vendor_id: Annotated[int | None, QueryParameter(ge=1)] = None,
+        producer_id: Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)] = None,
+        product_id: Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)] = None,
+        vendor_id: Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)] = None,
         subject_kind: Annotated[SubjectKind | None, QueryParameter()] = None,
         stars: Annotated[int | None, QueryParameter(ge=1, le=5)] = None,
         broken: Annotated[bool | None, QueryParameter(description="Chỉ liên kết hỏng / broken listings only")] = None,
@@ -170,7 +171,8 @@ class OnboardingController(Controller):
         actor: NamedDependency[Actor],
         status_service: NamedDependency[StatusService],
         producer_id: Annotated[
-            int | None, QueryParameter(ge=1, description="Bỏ trống với tài khoản chủ thể / omit for a producer")
+            int | None,
+            QueryParameter(ge=1, le=MAX_ID, description="Bỏ trống với tài khoản chủ thể / omit for a producer"),
         ] = None,
     ) -> ProducerOverview:
         """Sản phẩm của một chủ thể: chứng nhận, từng sàn, lần kiểm tra cuối, việc cần làm tiếp.

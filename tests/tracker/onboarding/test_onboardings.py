@@ -358,3 +358,16 @@ async def test_portals_added_by_the_office(api):
         "PATCH", f"/api/platforms/{created['id']}", json={"version": created["version"], "name": "Sàn Quảng Nam"}
     )
     assert renamed["name"] == "Sàn Quảng Nam"
+
+
+async def test_ids_beyond_64_bits_name_nothing(api):
+    huge = 10**20
+    await api.taskforce.ok("GET", f"/api/onboardings/{huge}", 404)
+    await api.taskforce.ok("POST", f"/api/onboardings/{huge}/stage", 404, json={"stage": "account_created"})
+    await api.officer.ok("GET", f"/api/platforms/{huge}", 404)
+    for subject in ("product_id", "producer_id", "vendor_id"):
+        body = await api.taskforce.ok("POST", "/api/onboardings", 400, json={"platform": "tiki", subject: huge})
+        assert [p["field"] for p in body["extra"]] == [subject]
+        await api.taskforce.ok("GET", "/api/onboardings", 400, params={subject: huge})
+    await api.taskforce.ok("GET", "/api/onboardings/overview", 400, params={"producer_id": huge})
+    await api.taskforce.ok("GET", "/api/ocop/products", 400, params={"producer_id": huge})

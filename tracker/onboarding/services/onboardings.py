@@ -24,6 +24,7 @@ from tracker.lib.exceptions import (
     ValidationFailed,
 )
 from tracker.lib.i18n import Lang, Text
+from tracker.lib.ids import is_id
 from tracker.lib.pagination import PageParams
 from tracker.lib.schema import UnsetType
 from tracker.lib.service import Service
@@ -175,9 +176,11 @@ class OnboardingService(Service[Onboarding, "OnboardingService.Repo"]):
 
     async def one(self, actor: Actor, onboarding_id: int) -> Onboarding:
         """A record whose subject the actor may see; otherwise it does not exist (404)."""
-        found = await self.session.scalar(
-            select(Onboarding).where(Onboarding.id == onboarding_id, self.subjects.visible(actor))
-        )
+        found: Onboarding | None = None
+        if is_id(onboarding_id):
+            found = await self.session.scalar(
+                select(Onboarding).where(Onboarding.id == onboarding_id, self.subjects.visible(actor))
+            )
         if found is None:
             raise NotFound(
                 Text(f"Không tìm thấy hồ sơ lên sàn {onboarding_id}.", f"Onboarding record {onboarding_id} not found.")

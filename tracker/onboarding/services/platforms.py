@@ -15,6 +15,7 @@ from tracker.areas.services import AreaService
 from tracker.audit.services import changed, record
 from tracker.lib.exceptions import Conflict, FieldProblem, NotFound, PermissionDenied, Problems, StaleWrite
 from tracker.lib.i18n import Text
+from tracker.lib.ids import is_id
 from tracker.lib.pagination import PageParams
 from tracker.lib.schema import UnsetType
 from tracker.lib.service import Service
@@ -90,7 +91,7 @@ class PlatformService(Service[Platform, "PlatformService.Repo"]):
     repository_type = Repo
 
     async def one(self, platform_id: int) -> Platform:
-        platform = await self.session.get(Platform, platform_id)
+        platform = await self.session.get(Platform, platform_id) if is_id(platform_id) else None
         if platform is None:
             raise NotFound(Text(f"Không tìm thấy sàn {platform_id}.", f"Platform {platform_id} not found."))
         return platform

@@ -18,6 +18,7 @@ from qr.banks import BankDirectory
 from tracker.accounts.actor import PRODUCER, Actor
 from tracker.lib.exceptions import Conflict, FieldProblem, NotFound, Problems
 from tracker.lib.i18n import Text
+from tracker.lib.ids import is_id
 from tracker.onboarding.models import Onboarding
 from vendors.services import VendorFilters, VendorService
 
@@ -71,6 +72,13 @@ class Subjects:
                     "Give exactly one subject: product_id, producer_id (a shop) or vendor_id.",
                 ),
                 "one_subject",
+            )
+            return None
+        if not is_id(given[0][1]):
+            problems.add(
+                given[0][0],
+                Text("Không có đối tượng này trong địa bàn của bạn.", "No such record in your area."),
+                "not_found",
             )
             return None
         try:
