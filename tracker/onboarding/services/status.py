@@ -165,9 +165,9 @@ class StatusService:
         await throttle.ensure_not_blocked(self.session, [address_key, code_key], _lookup_blocked)
         await throttle.record_failure(self.session, {address_key: LOOKUPS_PER_ADDRESS}, LOOKUP_ADDRESS_WINDOW)
         product = await ProductService(self.session).by_code(code)
-        producers = await ProducerService(self.session).by_ids({product.producer_id} if product else set())
+        # An unknown code takes the same path as a wrong pair (the same queries, the same comparison).
+        producers = await ProducerService(self.session).by_ids({product.producer_id if product else 0})
         producer = producers.get(product.producer_id) if product else None
-        # Both halves are always compared, so that an unknown code and a wrong pair take the same path.
         expected = producer.phone[-4:] if producer else "----"
         if not hmac.compare_digest(expected.encode(), phone_last4.encode()) or product is None:
             await throttle.record_failure(self.session, {code_key: FAILED_LOOKUPS_PER_CODE}, LOOKUP_CODE_WINDOW)
