@@ -29,6 +29,7 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 import httpx
 
 from tracker.lib import clock
+from tracker.lib.exceptions import ValidationFailed
 from tracker.onboarding.urls import Rules, parse_url
 
 USER_AGENT = "ChoSo-ListingCheck/0.1 (Cho So tracker of OCOP products on e-commerce; availability check)"
@@ -93,7 +94,7 @@ class Outcome:
             return False
         try:
             parsed = parse_url(self.rules, self.final_url, kind="product", field_name="url")
-        except Exception:
+        except ValidationFailed:
             return False
         return parsed.kind == "product"
 
