@@ -7,7 +7,7 @@ import asyncio
 import getpass
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from tracker.settings import Settings, SettingsError
 
@@ -111,6 +111,22 @@ def cmd_user_create(args: argparse.Namespace) -> int:
             full_name=args.full_name,
             phone=args.phone,
             as_user=args.as_user,
+            producer_id=args.producer_id,
+        )
+    )
+
+
+def cmd_listings_check(args: argparse.Namespace) -> int:
+    from tracker.onboarding.commands import check_listings
+
+    return asyncio.run(
+        check_listings(
+            _settings(),
+            area=args.area,
+            request_timeout=args.timeout,
+            per_host=args.per_host,
+            delay=args.delay,
+            concurrency=args.concurrency,
         )
     )
 
@@ -206,6 +222,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="tạo thay mặt tài khoản cán bộ này (kiểm tra địa bàn) / act as this officer",
     )
+    create.add_argument(
+        "--producer-id",
+        type=int,
+        default=None,
+        help="chủ thể OCOP của tài khoản producer / the OCOP producer of a producer account",
+    )
     create.set_defaults(func=cmd_user_create)
 
     imp = commands.add_parser("import", help="nhập từ bảng tính / import a spreadsheet (XLSX, CSV)")
@@ -223,10 +245,19 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--as", dest="as_user", default=None, help="nhập với tư cách tài khoản này / act as this user")
     imp.add_argument("--errors", default=None, help="ghi tệp lỗi ra đây (.xlsx hoặc .csv) / write the error file")
     imp.set_defaults(func=cmd_import)
+
+    listings = commands.add_parser("listings", help="sản phẩm trên sàn TMĐT / e-commerce listings")
+    listings_sub = listings.add_subparsers(dest="listings_command", required=True)
+    check = listings_sub.add_parser(
+        "check", help="kiểm tra các liên kết đang bán, đánh dấu liên kết hỏng / check live listings, flag broken ones"
+    )
+    check.add_argument("--area", default=None, help="chỉ trong địa bàn này / only within this area code")
+    check.add_argument("--timeout", type=float, default=10.0, help="giây chờ mỗi yêu cầu / seconds per request")
+    check.add_argument("--per-host", type=int, default=2, help="số yêu cầu cùng lúc mỗi sàn / per-host concurrency")
+    check.add_argument("--delay", type=float, default=1.0, help="giây giữa hai yêu cầu tới một sàn / per-host delay")
+    check.add_argument("--concurrency", type=int, default=8, help="tổng số yêu cầu cùng lúc / overall concurrency")
+    check.set_defaults(func=cmd_listings_check)
     return parser
-
-
-COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -54,6 +54,8 @@ class TrackerPlugin(InitPluginProtocol):
         self.settings = settings
 
     def on_app_init(self, app_config: AppConfig) -> AppConfig:
+        from ocop.controllers import OcopReferenceController, ProducerController, ProductController
+        from ocop.services import ProducerService, ProductService
         from tracker.accounts.auth import PUBLIC_PATHS, TokenAuthenticationMiddleware, provide_actor
         from tracker.accounts.controllers import AuthController, TeamController, UserController
         from tracker.accounts.services import AuthService, TeamService, UserService
@@ -64,6 +66,13 @@ class TrackerPlugin(InitPluginProtocol):
         from tracker.health import health
         from tracker.imports.controllers import ImportController
         from tracker.imports.deps import provide_import_service
+        from tracker.onboarding.controllers import (
+            OnboardingController,
+            PlatformController,
+            PublicProductStatusController,
+        )
+        from tracker.onboarding.deps import provide_public_status_service
+        from tracker.onboarding.services import CheckService, OnboardingService, PlatformService, StatusService
         from vendors.controllers import MarketController, VendorController
         from vendors.deps import provide_vendor_service
         from vendors.services import MarketService
@@ -101,6 +110,12 @@ class TrackerPlugin(InitPluginProtocol):
                 MarketController,
                 VendorController,
                 ImportController,
+                ProducerController,
+                ProductController,
+                OcopReferenceController,
+                PlatformController,
+                OnboardingController,
+                PublicProductStatusController,
             ]
         )
         app_config.dependencies.update(
@@ -117,6 +132,13 @@ class TrackerPlugin(InitPluginProtocol):
                 "market_service": service_provider(MarketService),
                 "vendor_service": Provide(provide_vendor_service),
                 "import_service": Provide(provide_import_service),
+                "producer_service": service_provider(ProducerService),
+                "product_service": service_provider(ProductService),
+                "platform_service": service_provider(PlatformService),
+                "onboarding_service": service_provider(OnboardingService),
+                "check_service": service_provider(CheckService),
+                "status_service": service_provider(StatusService),
+                "public_status_service": Provide(provide_public_status_service),
             }
         )
         app_config.middleware = [

@@ -327,8 +327,12 @@ async def seed_demo(settings: Settings) -> str:
                         moment = moment + dt.timedelta(days=rng.randrange(3, 60))
                         await _backdate_status(session, vendor.id, status, moment)
             await session.commit()
+            from ocop.seed import seed_ocop_demo
+
+            ocop_summary = await seed_ocop_demo(session, users)
             lines = [
                 f"Đã tạo dữ liệu mẫu / demonstration data created: {len(markets)} chợ, {created} tiểu thương.",
+                ocop_summary,
                 "Tài khoản mẫu / demo accounts (mật khẩu / password: " + DEMO_PASSWORD + "):",
             ]
             lines += [f"  {u.username:<16} {u.role:<10} {u.full_name}" for u in DEMO_USERS]

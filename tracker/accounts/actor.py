@@ -15,6 +15,8 @@ class Actor:
     area_id: int | None
     full_name: str = ""
     team_ids: tuple[int, ...] = field(default=())
+    # For a producer account: the one OCOP producer whose records it may read.
+    producer_id: int | None = None
 
     @property
     def is_admin(self) -> bool:

@@ -46,12 +46,20 @@ async def actor_for_token(connection: ASGIConnection[Any, Any, Any, Any], token:
                 User.full_name,
                 User.active,
                 User.token_version,
+                User.producer_id,
             ).where(User.id == claims.user_id)
         )
     ).first()
     if row is None or not row.active or row.token_version != claims.token_version:
         raise NotAuthenticated()
-    return Actor(user_id=row.id, username=row.username, role=row.role, area_id=row.area_id, full_name=row.full_name)
+    return Actor(
+        user_id=row.id,
+        username=row.username,
+        role=row.role,
+        area_id=row.area_id,
+        full_name=row.full_name,
+        producer_id=row.producer_id,
+    )
 
 
 class TokenAuthenticationMiddleware(AbstractAuthenticationMiddleware):

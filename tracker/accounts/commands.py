@@ -25,6 +25,7 @@ async def create_user(
     full_name: str | None = None,
     phone: str | None = None,
     as_user: str | None = None,
+    producer_id: int | None = None,
 ) -> int:
     db = create_database(settings, null_pool=True)
     try:
@@ -43,6 +44,7 @@ async def create_user(
                 password=password,
                 area_code=area,
                 phone=phone,
+                producer_id=producer_id,
             )
             try:
                 user = await UserService(session).add(actor, data)

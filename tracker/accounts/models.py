@@ -27,6 +27,8 @@ class User(BigIntAuditBase):
     # Raised to revoke every token issued before; tokens carry the version they were issued under.
     token_version: Mapped[int] = mapped_column(Integer, default=1)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), nullable=True)
+    # A producer account reads the records of this OCOP producer only.
+    producer_id: Mapped[int | None] = mapped_column(ForeignKey("ocop_producers.id"), nullable=True, index=True)
 
 
 class Team(BigIntAuditBase):

@@ -42,6 +42,7 @@ class User(Schema):
     area: AreaRef | None
     active: bool
     teams: list[TeamRef]
+    producer_id: int | None = None
 
 
 class UserCreate(Input):
@@ -52,6 +53,8 @@ class UserCreate(Input):
     area_code: Annotated[str, msgspec.Meta(max_length=20)] | None = None
     phone: PhoneInput | None = None
     team_id: int | None = None
+    # For role producer: the OCOP producer this account belongs to (within the creator's area).
+    producer_id: int | None = None
 
 
 class UserUpdate(Input):

@@ -64,6 +64,7 @@ def _user_snapshot(user: User, area_code: str | None) -> dict[str, object]:
         "role": user.role,
         "area": area_code,
         "active": user.active,
+        "producer_id": user.producer_id,
     }
 
 
@@ -166,6 +167,7 @@ class UserService(Service[User, "UserService.Repo"]):
                 area=areas.get(u.area_id) if u.area_id is not None else None,
                 active=u.active,
                 teams=teams.get(u.id, []),
+                producer_id=u.producer_id,
             )
             for u in users
         ]
@@ -215,12 +217,17 @@ class UserService(Service[User, "UserService.Repo"]):
                 phone = normalize_mobile(data.phone)
             except ValidationFailed as exc:
                 problems.extend(exc.problems)
+        producer_area_id = None
+        if data.producer_id is not None:
+            producer_area_id = await self._producer_area(actor, data.role, data.producer_id, problems)
         area_id = None
         if data.area_code:
             try:
                 area_id = (await AreaService(self.session).resolve(data.area_code, field="area_code")).id
             except NotFound as exc:
                 problems.extend(exc.problems)
+        elif producer_area_id is not None:
+            area_id = producer_area_id
         elif data.role != ADMIN:
             problems.add(
                 "area_code",
@@ -251,6 +258,7 @@ class UserService(Service[User, "UserService.Repo"]):
             active=True,
             password_hash=hash_password(data.password),
             token_version=1,
+            producer_id=data.producer_id,
         )
         self.session.add(user)
         await self.session.flush()
@@ -267,6 +275,30 @@ class UserService(Service[User, "UserService.Repo"]):
         )
         await self.commit()
         return user
+
+    async def _producer_area(self, actor: Actor, role: str, producer_id: int, problems: Problems) -> int | None:
+        """The area of the OCOP producer a producer account is linked to; the creator must see it."""
+        if role != PRODUCER:
+            problems.add(
+                "producer_id",
+                Text(
+                    "Chỉ tài khoản chủ thể sản xuất mới gắn với chủ thể OCOP.",
+                    "Only a producer account is linked to an OCOP producer.",
+                ),
+                "wrong_role",
+            )
+            return None
+        from ocop.services import ProducerService  # the OCOP domain's public service (imported late: no cycle)
+
+        try:
+            return (await ProducerService(self.session).one(actor, producer_id)).area_id
+        except NotFound:
+            problems.add(
+                "producer_id",
+                Text("Không có chủ thể OCOP này trong địa bàn của bạn.", "No such OCOP producer in your area."),
+                "unknown_producer",
+            )
+            return None
 
     async def search(
         self,

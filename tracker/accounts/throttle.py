@@ -1,8 +1,13 @@
-"""Login throttling kept in the database, so that every worker process sees the same counts."""
+"""Throttling kept in the database, so that every worker process sees the same counts.
+
+Keys are namespaced by a prefix: ``user:`` and ``addr:`` count failed sign-ins; other features count
+their own events under their own prefix (``lookup:`` for the public product lookup).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,17 +26,20 @@ def _blocked_message(seconds: int) -> Text:
     )
 
 
-async def ensure_not_blocked(session: AsyncSession, keys: list[str]) -> None:
+async def ensure_not_blocked(
+    session: AsyncSession, keys: list[str], message: Callable[[int], Text] = _blocked_message
+) -> None:
+    """429 when any key is blocked; ``message`` words it from the seconds left."""
     now = clock.now()
     rows = await session.scalars(select(LoginThrottle).where(LoginThrottle.key.in_(keys)))
     for row in rows:
         if row.blocked_until is not None and row.blocked_until > now:
             seconds = int((row.blocked_until - now).total_seconds()) + 1
-            raise TooManyRequests(_blocked_message(seconds), retry_after=seconds)
+            raise TooManyRequests(message(seconds), retry_after=seconds)
 
 
 async def record_failure(session: AsyncSession, limits: dict[str, int], window: dt.timedelta) -> None:
-    """Counts one failure against each key; a key that reaches its limit is blocked for the window."""
+    """Counts one event (a failure) against each key; a key that reaches its limit is blocked for the window."""
     now = clock.now()
     existing = {r.key: r for r in await session.scalars(select(LoginThrottle).where(LoginThrottle.key.in_(limits)))}
     for key, limit in limits.items():

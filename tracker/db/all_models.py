@@ -5,11 +5,22 @@ This is part of the composition root: the only place besides ``tracker.core`` th
 
 from __future__ import annotations
 
+from ocop import models as ocop_models
 from tracker.accounts import models as accounts_models
 from tracker.areas import models as areas_models
 from tracker.audit import models as audit_models
 from tracker.db.base import metadata
 from tracker.imports import models as imports_models
+from tracker.onboarding import models as onboarding_models
 from vendors import models as vendors_models
 
-__all__ = ["accounts_models", "areas_models", "audit_models", "imports_models", "metadata", "vendors_models"]
+__all__ = [
+    "accounts_models",
+    "areas_models",
+    "audit_models",
+    "imports_models",
+    "metadata",
+    "ocop_models",
+    "onboarding_models",
+    "vendors_models",
+]

@@ -163,6 +163,10 @@ class VendorReads:
             conditions += self._search_conditions(filters.q)
         return conditions
 
+    def matching_ids(self, actor: Actor, filters: VendorFilters) -> Select[tuple[int]]:
+        """The ids of the vendors a list with these filters holds, as a subquery for other domains."""
+        return select(Vendor.id).where(and_(*self._conditions(actor, filters)))
+
     async def total(self, actor: Actor, filters: VendorFilters) -> int:
         """The number of vendors a list with these filters holds (the same conditions as the list)."""
         if filters.tallied:
@@ -197,7 +201,7 @@ class VendorReads:
         if column is not Vendor.id:
             order.append(Vendor.id.desc() if descending else Vendor.id.asc())
         # The page's ids first, from the indexes alone; the joins only for the rows shown.
-        ids_query = select(Vendor.id).where(and_(*self._conditions(actor, filters)))
+        ids_query = self.matching_ids(actor, filters)
         conn = await self.session.connection()
         ids = list((await conn.execute(ids_query.order_by(*order).limit(page.limit).offset(page.offset))).scalars())
         if len(ids) < page.limit and (ids or page.offset == 0):
