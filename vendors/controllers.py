@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from litestar import Controller, Request, delete, get, patch, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
 from tracker.accounts.actor import OFFICER, TASKFORCE, Actor
@@ -14,6 +14,7 @@ from tracker.accounts.auth import requires
 from tracker.areas.schemas import AreaRef
 from tracker.areas.services import AreaService
 from tracker.lib.http_errors import request_lang
+from tracker.lib.ids import MAX_ID, PathId
 from tracker.lib.pagination import PageParams
 from tracker.lib.schema import Page
 from vendors.models import Market as MarketModel
@@ -126,7 +127,7 @@ class MarketController(Controller):
     @get("/{market_id:int}", operation_id="get_market")
     async def get_market(
         self,
-        market_id: FromPath[int],
+        market_id: PathId,
         actor: NamedDependency[Actor],
         market_service: NamedDependency[MarketService],
         area_service: NamedDependency[AreaService],
@@ -137,7 +138,7 @@ class MarketController(Controller):
     @patch("/{market_id:int}", operation_id="update_market", guards=[requires(OFFICER)])
     async def update_market(
         self,
-        market_id: FromPath[int],
+        market_id: PathId,
         data: JSONBody[MarketUpdate],
         actor: NamedDependency[Actor],
         market_service: NamedDependency[MarketService],
@@ -164,12 +165,12 @@ class VendorController(Controller):
             str | None,
             QueryParameter(max_length=100, description="Tên, mã hoặc số điện thoại, không dấu cũng được"),
         ] = None,
-        market_id: Annotated[int | None, QueryParameter(ge=1)] = None,
+        market_id: Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)] = None,
         area: Annotated[str | None, QueryParameter(max_length=20, description="Mã địa bàn / area code")] = None,
         status: Annotated[VendorStatus | None, QueryParameter()] = None,
         bank: Annotated[str | None, QueryParameter(max_length=6, description="BIN ngân hàng / bank BIN")] = None,
         goods_category: Annotated[GoodsCategory | None, QueryParameter()] = None,
-        team_id: Annotated[int | None, QueryParameter(ge=1)] = None,
+        team_id: Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)] = None,
         active: Annotated[ActiveFilter, QueryParameter(description=ACTIVE_HELP)] = "true",
         sort: Annotated[VendorSort, QueryParameter()] = "-id",
     ) -> Page[Vendor]:
@@ -217,7 +218,7 @@ class VendorController(Controller):
     async def get_vendor(
         self,
         request: Request[Any, Any, Any],
-        vendor_id: FromPath[int],
+        vendor_id: PathId,
         actor: NamedDependency[Actor],
         vendor_service: NamedDependency[VendorService],
     ) -> Vendor:
@@ -229,7 +230,7 @@ class VendorController(Controller):
     async def update_vendor(
         self,
         request: Request[Any, Any, Any],
-        vendor_id: FromPath[int],
+        vendor_id: PathId,
         data: JSONBody[VendorUpdate],
         actor: NamedDependency[Actor],
         vendor_service: NamedDependency[VendorService],
@@ -248,7 +249,7 @@ class VendorController(Controller):
     async def change_status(
         self,
         request: Request[Any, Any, Any],
-        vendor_id: FromPath[int],
+        vendor_id: PathId,
         data: JSONBody[StatusChange],
         actor: NamedDependency[Actor],
         vendor_service: NamedDependency[VendorService],
@@ -260,7 +261,7 @@ class VendorController(Controller):
     @get("/{vendor_id:int}/history", operation_id="vendor_status_history")
     async def history(
         self,
-        vendor_id: FromPath[int],
+        vendor_id: PathId,
         actor: NamedDependency[Actor],
         vendor_service: NamedDependency[VendorService],
     ) -> list[StatusHistoryItem]:
@@ -275,7 +276,7 @@ class VendorController(Controller):
     async def deactivate(
         self,
         request: Request[Any, Any, Any],
-        vendor_id: FromPath[int],
+        vendor_id: PathId,
         data: JSONBody[Deactivation],
         actor: NamedDependency[Actor],
         vendor_service: NamedDependency[VendorService],
@@ -293,7 +294,7 @@ class VendorController(Controller):
     async def withdraw_consent(
         self,
         request: Request[Any, Any, Any],
-        vendor_id: FromPath[int],
+        vendor_id: PathId,
         data: JSONBody[ConsentWithdrawal],
         actor: NamedDependency[Actor],
         vendor_service: NamedDependency[VendorService],
@@ -312,7 +313,7 @@ class VendorController(Controller):
     async def add_account(
         self,
         request: Request[Any, Any, Any],
-        vendor_id: FromPath[int],
+        vendor_id: PathId,
         data: JSONBody[PaymentAccountInput],
         actor: NamedDependency[Actor],
         vendor_service: NamedDependency[VendorService],
@@ -330,8 +331,8 @@ class VendorController(Controller):
     async def remove_account(
         self,
         request: Request[Any, Any, Any],
-        vendor_id: FromPath[int],
-        account_id: FromPath[int],
+        vendor_id: PathId,
+        account_id: PathId,
         actor: NamedDependency[Actor],
         vendor_service: NamedDependency[VendorService],
     ) -> Vendor:

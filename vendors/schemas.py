@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 import msgspec
 
 from tracker.areas.schemas import AreaRef
+from tracker.lib.ids import Id
 from tracker.lib.schema import UNSET, Input, Schema, UnsetType
 
 MarketKind = Literal["hang_1", "hang_2", "hang_3", "tam", "dem"]
@@ -96,7 +97,7 @@ class PaymentAccount(Schema):
 class VendorCreate(Input):
     full_name: Name
     phone: Phone
-    market_id: int
+    market_id: Id
     stall: Stall
     goods_category: GoodsCategory
     consent: bool
@@ -107,14 +108,14 @@ class VendorCreate(Input):
         default_factory=list
     )
     allow_duplicate_phone: bool = False
-    team_id: int | None = None
+    team_id: Id | None = None
 
 
 class VendorUpdate(Input):
     version: Version
     full_name: Name | UnsetType = UNSET
     phone: Phone | UnsetType = UNSET
-    market_id: int | UnsetType = UNSET
+    market_id: Id | UnsetType = UNSET
     stall: Stall | UnsetType = UNSET
     goods_category: GoodsCategory | UnsetType = UNSET
     personal_id: Annotated[str, msgspec.Meta(max_length=20)] | UnsetType | None = UNSET

@@ -182,3 +182,16 @@ async def test_registration_is_scoped(api, market, market_hn) -> None:
     producer = await api.producer.post("/api/vendors", json=vendor_payload(market["id"]))
     assert producer.status_code == 403
     assert await count_vendors(api) == 0
+
+
+async def test_ids_beyond_64_bits_are_a_400_naming_the_field(api, market) -> None:
+    huge = 2**70
+    for response, field in [
+        (await api.taskforce.get(f"/api/vendors/{huge}"), "vendor_id"),
+        (await api.taskforce.post("/api/vendors", json=vendor_payload(huge)), "market_id"),
+        (await api.taskforce.post("/api/vendors", json=vendor_payload(market["id"], team_id=huge)), "team_id"),
+        (await api.taskforce.get("/api/vendors", params={"market_id": huge}), "market_id"),
+        (await api.officer.post(f"/api/teams/{api.world.teams['team_np']}/members", json={"user_id": huge}), "user_id"),
+    ]:
+        assert response.status_code == 400, response.text
+        assert response.json()["extra"][0]["field"] == field

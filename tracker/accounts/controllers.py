@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, delete, get, patch, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from tracker.accounts.actor import OFFICER, Actor
@@ -25,6 +25,7 @@ from tracker.accounts.schemas import (
     UserUpdate,
 )
 from tracker.accounts.services import AuthService, TeamService, UserService
+from tracker.lib.ids import PathId
 from tracker.lib.pagination import PageParams
 from tracker.lib.schema import Page
 from tracker.settings import Settings
@@ -104,7 +105,7 @@ class UserController(Controller):
     @get("/{user_id:int}", operation_id="get_user")
     async def get_user(
         self,
-        user_id: FromPath[int],
+        user_id: PathId,
         actor: NamedDependency[Actor],
         user_service: NamedDependency[UserService],
     ) -> User:
@@ -114,7 +115,7 @@ class UserController(Controller):
     @patch("/{user_id:int}", operation_id="update_user")
     async def update_user(
         self,
-        user_id: FromPath[int],
+        user_id: PathId,
         data: JSONBody[UserUpdate],
         actor: NamedDependency[Actor],
         user_service: NamedDependency[UserService],
@@ -151,7 +152,7 @@ class TeamController(Controller):
     @get("/{team_id:int}", operation_id="get_team")
     async def get_team(
         self,
-        team_id: FromPath[int],
+        team_id: PathId,
         actor: NamedDependency[Actor],
         team_service: NamedDependency[TeamService],
     ) -> Team:
@@ -161,7 +162,7 @@ class TeamController(Controller):
     @patch("/{team_id:int}", operation_id="update_team")
     async def update_team(
         self,
-        team_id: FromPath[int],
+        team_id: PathId,
         data: JSONBody[TeamUpdate],
         actor: NamedDependency[Actor],
         team_service: NamedDependency[TeamService],
@@ -172,7 +173,7 @@ class TeamController(Controller):
     @post("/{team_id:int}/members", operation_id="add_team_member", status_code=HTTP_200_OK)
     async def add_member(
         self,
-        team_id: FromPath[int],
+        team_id: PathId,
         data: JSONBody[MemberAdd],
         actor: NamedDependency[Actor],
         team_service: NamedDependency[TeamService],
@@ -183,8 +184,8 @@ class TeamController(Controller):
     @delete("/{team_id:int}/members/{user_id:int}", operation_id="remove_team_member", status_code=HTTP_200_OK)
     async def remove_member(
         self,
-        team_id: FromPath[int],
-        user_id: FromPath[int],
+        team_id: PathId,
+        user_id: PathId,
         actor: NamedDependency[Actor],
         team_service: NamedDependency[TeamService],
     ) -> Team:

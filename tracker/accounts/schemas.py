@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 import msgspec
 
 from tracker.areas.schemas import AreaRef
+from tracker.lib.ids import Id
 from tracker.lib.schema import UNSET, Input, Schema, UnsetType
 
 Role = Literal["admin", "officer", "taskforce", "producer"]
@@ -52,9 +53,9 @@ class UserCreate(Input):
     password: Password
     area_code: Annotated[str, msgspec.Meta(max_length=20)] | None = None
     phone: PhoneInput | None = None
-    team_id: int | None = None
+    team_id: Id | None = None
     # For role producer: the OCOP producer this account belongs to (within the creator's area).
-    producer_id: int | None = None
+    producer_id: Id | None = None
 
 
 class UserUpdate(Input):
@@ -97,4 +98,4 @@ class TeamUpdate(Input):
 
 
 class MemberAdd(Input):
-    user_id: int
+    user_id: Id
