@@ -199,9 +199,7 @@ class VendorController(Controller):
         vendor_service: NamedDependency[VendorService],
     ) -> Vendor:
         """Đăng ký tiểu thương và tài khoản nhận tiền. Register a vendor and payment accounts."""
-        vendor, warnings = await vendor_service.register(actor, data)
-        (out,) = await vendor_service.present(actor, [vendor.id], request_lang(request), warnings)
-        return out
+        return await vendor_service.register_and_present(actor, data, request_lang(request))
 
     @get("/reference", operation_id="vendor_reference", guards=[])
     async def reference(self, request: Request[Any, Any, Any]) -> Reference:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from tracker.accounts.actor import Actor
 from tracker.accounts.models import User
 from tracker.accounts.security import read_token
-from tracker.db.session import session_of
+from tracker.db.session import READ_METHODS, database_of, session_of
 from tracker.lib.exceptions import NotAuthenticated, PermissionDenied
 from tracker.lib.i18n import Text
 from tracker.settings import Settings
@@ -35,21 +35,24 @@ def token_from(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
 async def actor_for_token(connection: ASGIConnection[Any, Any, Any, Any], token: str) -> Actor:
     settings: Settings = connection.app.state.settings
     claims = read_token(settings.secret_key, token)
-    conn = await session_of(connection.scope).connection()
-    row = (
-        await conn.execute(
-            select(
-                User.id,
-                User.username,
-                User.role,
-                User.area_id,
-                User.full_name,
-                User.active,
-                User.token_version,
-                User.producer_id,
-            ).where(User.id == claims.user_id)
-        )
-    ).first()
+    query = select(
+        User.id,
+        User.username,
+        User.role,
+        User.area_id,
+        User.full_name,
+        User.active,
+        User.token_version,
+        User.producer_id,
+    ).where(User.id == claims.user_id)
+    if connection.scope.get("method", "GET") in READ_METHODS:
+        conn = await session_of(connection.scope).connection()
+        row = (await conn.execute(query)).first()
+    else:
+        # A write request's own transaction takes SQLite's write lock with its first statement: looking
+        # the user up on a read connection keeps the lock for the handler's writes alone.
+        async with database_of(connection.scope).read_engine.connect() as read_conn:
+            row = (await read_conn.execute(query)).first()
     if row is None or not row.active or row.token_version != claims.token_version:
         raise NotAuthenticated()
     return Actor(

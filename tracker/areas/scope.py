@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, SQLColumnExpression, false, select, true
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, exists, false, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tracker.accounts.actor import Actor
@@ -32,6 +32,15 @@ def visible_to(actor: Actor, column: SQLColumnExpression[Any]) -> ColumnElement[
     if actor.area_id is None:
         return false()
     return within(column, actor.area_id)
+
+
+def covers_expression(actor: Actor, column: SQLColumnExpression[Any]) -> ColumnElement[bool]:
+    """Whether the actor covers the unit in ``column``, as an expression to select alongside a record."""
+    if actor.is_admin:
+        return true()
+    if actor.area_id is None:
+        return false()
+    return exists().where(AreaReach.ancestor_id == actor.area_id, AreaReach.unit_id == column)
 
 
 async def covers(session: AsyncSession, ancestor_id: int | None, unit_id: int, *, admin: bool = False) -> bool:

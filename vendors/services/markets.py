@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.accounts.actor import Actor
-from tracker.areas.scope import actor_covers, visible_to, within
+from tracker.areas.scope import actor_covers, covers_expression, visible_to, within
 from tracker.areas.services import AreaService
 from tracker.audit.services import changed, record
 from tracker.lib.exceptions import (
@@ -122,12 +122,18 @@ class MarketService(Service[Market, "MarketService.Repo"]):
 
     async def for_write(self, actor: Actor, market_id: int, field: str = "market_id") -> Market:
         """A market the actor may write into: unknown → 400 naming the field; outside its area → 403."""
-        market = await self.session.get(Market, market_id)
-        if market is None:
+        # One round trip: the market and whether the actor's area covers it.
+        row = (
+            await self.session.execute(
+                select(Market, covers_expression(actor, Market.area_id)).where(Market.id == market_id)
+            )
+        ).first()
+        if row is None:
             raise ValidationFailed(
                 [FieldProblem(field, Text(f"Không có chợ {market_id}.", f"No market {market_id}."), "unknown_market")]
             )
-        if not await actor_covers(self.session, actor, market.area_id):
+        market: Market = row[0]
+        if not row[1]:
             raise PermissionDenied(Text("Chợ này nằm ngoài địa bàn của bạn.", "This market is outside your area."))
         return market
 

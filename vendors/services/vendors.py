@@ -23,7 +23,7 @@ from tracker.lib.exceptions import (
     StaleWrite,
     ValidationFailed,
 )
-from tracker.lib.i18n import Text
+from tracker.lib.i18n import Lang, Text
 from tracker.lib.schema import UnsetType
 from tracker.lib.service import Service
 from tracker.lib.text import search_key
@@ -36,6 +36,7 @@ from vendors.schemas import (
     VendorCreate,
     VendorUpdate,
 )
+from vendors.schemas import Vendor as VendorOut
 from vendors.services.markets import MARKET_CLOSED, MarketService
 from vendors.services.registration import (  # noqa: F401 (ACCOUNT_NAME_MAX, OLD_ID_WARNING, account_name_for: still importable from here)
     ACCOUNT_NAME_MAX,
@@ -119,7 +120,16 @@ class VendorService(VendorReads, Service[Vendor, "VendorService.Repo"]):
 
     # ----- writing -------------------------------------------------------------------------------------
 
-    async def register(self, actor: Actor, data: VendorCreate) -> tuple[Vendor, list[FieldProblem]]:
+    async def register_and_present(self, actor: Actor, data: VendorCreate, lang: Lang = "vi") -> VendorOut:
+        """Registers and answers the API shape read inside the same transaction (one lock, one trip less)."""
+        vendor, warnings = await self.register(actor, data, commit=False)
+        (out,) = await self.present(actor, [vendor.id], lang, warnings)
+        await self.commit()
+        return out
+
+    async def register(
+        self, actor: Actor, data: VendorCreate, *, commit: bool = True
+    ) -> tuple[Vendor, list[FieldProblem]]:
         draft, problems, warnings = check_registration(data, self.banks, clock.today())
         try:
             market = await MarketService(self.session).for_write(actor, data.market_id)
@@ -183,7 +193,10 @@ class VendorService(VendorReads, Service[Vendor, "VendorService.Repo"]):
                 after={**_snapshot(vendor), "payment_accounts": accounts, "team_id": team_id},
                 at=now,
             )
-            await self.commit()
+            if commit:
+                await self.commit()
+            else:
+                await self.session.flush()
         except IntegrityError:
             # Another registration of the same person won the race: answer as the checks would have.
             await self.session.rollback()
