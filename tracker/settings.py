@@ -31,7 +31,7 @@ class Settings:
     login_window_seconds: int = 15 * 60
     # An operator's CSV of extra or corrected banks (same columns as the shipped directory).
     extra_banks_csv: str | None = None
-    db_pool_size: int = 10
+    db_pool_size: int = 20
     db_max_overflow: int = 20
     cookie_secure: bool | None = None  # None: Secure exactly when the request came over https
     log_format: str = "text"
@@ -71,7 +71,7 @@ class Settings:
             debug=debug,
             token_ttl_minutes=int(env.get("TOKEN_TTL_MINUTES", 12 * 60)),
             extra_banks_csv=env.get("TRACKER_EXTRA_BANKS") or None,
-            db_pool_size=int(env.get("DB_POOL_SIZE", 10)),
+            db_pool_size=int(env.get("DB_POOL_SIZE", 20)),
             db_max_overflow=int(env.get("DB_MAX_OVERFLOW", 20)),
             log_format=env.get("TRACKER_LOG_FORMAT", "json" if tracker_env == "production" else "text"),
         )

@@ -23,13 +23,17 @@ from tracker.settings import Settings
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
-def _sqlite_engine(url: str, *, immediate: bool, null_pool: bool) -> AsyncEngine:
+def _sqlite_engine(url: str, *, immediate: bool, null_pool: bool, pool_size: int) -> AsyncEngine:
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
     kwargs: dict[str, Any] = {"connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}}
     if null_pool:
         kwargs["poolclass"] = NullPool
+    else:
+        # Connections beyond the pool are closed after use; opening one (a thread and the pragmas) costs
+        # more than the queries of a request, so the pool holds as many as requests run at once.
+        kwargs.update(pool_size=pool_size, max_overflow=pool_size)
     engine = create_async_engine(url, **kwargs)
 
     @event.listens_for(engine.sync_engine, "connect")
@@ -53,7 +57,9 @@ def _sqlite_engine(url: str, *, immediate: bool, null_pool: bool) -> AsyncEngine
 
 
 def _postgres_engine(settings: Settings, *, null_pool: bool) -> AsyncEngine:
-    kwargs: dict[str, Any] = {"pool_pre_ping": True}
+    # No pre-ping (a round trip per request): a connection that the server dropped fails its request
+    # with 503, SQLAlchemy then discards the whole pool, and the next requests connect afresh.
+    kwargs: dict[str, Any] = {}
     if null_pool:
         kwargs["poolclass"] = NullPool
     else:
@@ -79,8 +85,11 @@ class Database:
 
 def create_database(settings: Settings, *, null_pool: bool = False) -> Database:
     if settings.is_sqlite:
-        read_engine = _sqlite_engine(settings.database_url, immediate=False, null_pool=null_pool)
-        write_engine = _sqlite_engine(settings.database_url, immediate=True, null_pool=null_pool)
+        read_engine = _sqlite_engine(
+            settings.database_url, immediate=False, null_pool=null_pool, pool_size=settings.db_pool_size
+        )
+        # SQLite has one writer at a time: a few connections queue on its lock as well as many would.
+        write_engine = _sqlite_engine(settings.database_url, immediate=True, null_pool=null_pool, pool_size=5)
         dialect = "sqlite"
     else:
         read_engine = write_engine = _postgres_engine(settings, null_pool=null_pool)
