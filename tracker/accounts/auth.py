@@ -25,10 +25,14 @@ PUBLIC_PATHS = ["^/health", "^/ready", "^/schema", "^/static/", "^/api/auth/logi
 
 
 def token_from(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
+    """The bearer token of an API call. The pages' cookie is not accepted under /api: a browser sends
+    cookies with any cross-site request, so cookie-authenticated writes need the pages' CSRF checks."""
     header = connection.headers.get("authorization", "")
     scheme, _, value = header.partition(" ")
     if scheme.lower() == "bearer" and value.strip():
         return value.strip()
+    if connection.scope.get("path", "").startswith("/api/"):
+        return None
     return connection.cookies.get(SESSION_COOKIE) or None
 
 

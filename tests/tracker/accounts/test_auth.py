@@ -87,3 +87,8 @@ async def test_password_change_checks_the_current_one_and_strength(api) -> None:
 
 async def test_health_needs_no_token(api) -> None:
     assert await api.anonymous.ok("GET", "/health") == {"status": "ok", "database": "ok"}
+
+
+async def test_the_page_cookie_does_not_authenticate_api_calls(api) -> None:
+    response = await api.anonymous.get("/api/auth/me", cookies={"cho_so_session": api.world.tokens["admin"]})
+    assert response.status_code == 401
