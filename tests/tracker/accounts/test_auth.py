@@ -90,5 +90,6 @@ async def test_health_needs_no_token(api) -> None:
 
 
 async def test_the_page_cookie_does_not_authenticate_api_calls(api) -> None:
-    response = await api.anonymous.get("/api/auth/me", cookies={"cho_so_session": api.world.tokens["admin"]})
+    cookie = f"cho_so_session={api.world.tokens['admin']}"
+    response = await api.anonymous.get("/api/auth/me", headers={"Cookie": cookie})
     assert response.status_code == 401
