@@ -173,6 +173,46 @@ def cmd_import(args: argparse.Namespace) -> int:
     )
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    import datetime as dt
+    from pathlib import Path
+
+    from tracker.ops.backup import BackupError, backup
+
+    settings = _settings()
+    suffix = "sqlite" if settings.is_sqlite else "dump"
+    default = settings.data_dir / "backups" / f"tracker-{dt.datetime.now():%Y%m%d-%H%M%S}.{suffix}"
+    target = Path(args.output) if args.output else default
+    try:
+        result = backup(settings, target)
+    except BackupError as exc:
+        print(f"Sao lưu thất bại / backup failed: {exc}", file=sys.stderr)
+        return 1
+    print(f"Đã sao lưu / backed up ({result.kind}, {result.size:,} bytes): {result.path}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from tracker.ops.backup import BackupError, restore
+
+    if not args.yes:
+        print(
+            "Khôi phục sẽ ghi đè toàn bộ dữ liệu hiện có; thêm --yes để xác nhận. "
+            "/ Restoring replaces all current data; add --yes to confirm.",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        restore(_settings(), Path(args.file))
+    except BackupError as exc:
+        print(f"Khôi phục thất bại / restore failed: {exc}", file=sys.stderr)
+        return 1
+    print("Đã khôi phục / restored. Chạy / run: tracker db upgrade")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tracker", description="Chợ Số: thanh toán không tiền mặt và OCOP.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -207,6 +247,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     audit = commands.add_parser("audit", help="nhật ký / audit log").add_subparsers(dest="audit_command", required=True)
     audit.add_parser("verify", help="kiểm tra chuỗi băm / verify the hash chain").set_defaults(func=cmd_audit_verify)
+
+    backup_cmd = commands.add_parser("backup", help="sao lưu cơ sở dữ liệu / back up the database")
+    backup_cmd.add_argument("-o", "--output", help="tệp đích / target file (default var/backups/...)")
+    backup_cmd.set_defaults(func=cmd_backup)
+    restore_cmd = commands.add_parser("restore", help="khôi phục từ bản sao lưu / restore a backup")
+    restore_cmd.add_argument("file")
+    restore_cmd.add_argument("--yes", action="store_true", help="xác nhận ghi đè / confirm overwriting")
+    restore_cmd.set_defaults(func=cmd_restore)
 
     user = commands.add_parser("user", help="tài khoản / accounts").add_subparsers(dest="user_command", required=True)
     create = user.add_parser("create", help="tạo tài khoản / create an account")

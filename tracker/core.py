@@ -63,7 +63,7 @@ class TrackerPlugin(InitPluginProtocol):
         from tracker.areas.services import AreaService
         from tracker.audit.controllers import AuditController
         from tracker.audit.services import AuditService
-        from tracker.health import health
+        from tracker.health import health, ready
         from tracker.imports.controllers import ImportController
         from tracker.imports.deps import provide_import_service
         from tracker.onboarding.controllers import (
@@ -102,6 +102,7 @@ class TrackerPlugin(InitPluginProtocol):
                     path="/static", directories=[STATIC_DIR], opt={"exclude_from_auth": True}, include_in_schema=False
                 ),
                 health,
+                ready,
                 AuthController,
                 UserController,
                 TeamController,
