@@ -44,6 +44,7 @@ class PgCluster:
     run_as: str | None
     bindir: Path
     started: bool = False
+    durable: bool = False
     databases: list[str] = field(default_factory=list)
 
     @property
@@ -108,10 +109,11 @@ class PgCluster:
             self.started = False
 
     def start(self) -> None:
-        options = (
-            f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.root / 'sock'} -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=300 -c shared_buffers=128MB"
-        )
+        options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.root / 'sock'} "
+        options += "-c max_connections=300 -c shared_buffers=128MB"
+        if not self.durable:
+            # Throwaway data: skip the disk flushes. Tests that kill the server keep them (durable=True).
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run(
             str(self.bindir / "pg_ctl"),
             "-D",
@@ -132,7 +134,7 @@ class PgCluster:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def start_cluster(prefix: str = "cho-so-pg-") -> PgCluster:
+def start_cluster(prefix: str = "cho-so-pg-", *, durable: bool = False) -> PgCluster:
     initdb = find_binary("initdb")
     if initdb is None:
         raise ClusterUnavailable("initdb not found (install Debian's postgresql package)")
@@ -152,7 +154,7 @@ def start_cluster(prefix: str = "cho-so-pg-") -> PgCluster:
             os.chown(path, user.pw_uid, user.pw_gid)
     else:
         (root / "sock").mkdir()
-    cluster = PgCluster(root=root, port=free_port(), run_as=run_as, bindir=bindir)
+    cluster = PgCluster(root=root, port=free_port(), run_as=run_as, bindir=bindir, durable=durable)
     try:
         cluster._run(
             str(bindir / "initdb"),

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import asyncpg.exceptions as asyncpg_errors
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
@@ -250,8 +251,17 @@ def _from_database_error(exc: Exception) -> TrackerError:
     return ServiceUnavailable(headers={"Retry-After": "5"})
 
 
+# asyncpg raises these itself while (re)connecting, before SQLAlchemy can wrap them.
+_SERVER_GONE = (
+    asyncpg_errors.PostgresConnectionError,
+    asyncpg_errors.OperatorInterventionError,  # shutting down, starting up, not yet accepting connections
+    asyncpg_errors.InsufficientResourcesError,  # too many connections, disk full on the server
+    asyncpg_errors.InterfaceError,
+)
+
+
 def is_unavailable_error(exc: BaseException) -> bool:
-    if isinstance(exc, OperationalError | PoolTimeout | ConnectionError):
+    if isinstance(exc, (OperationalError, PoolTimeout, ConnectionError, *_SERVER_GONE)):
         return True
     if isinstance(exc, DBAPIError) and (exc.connection_invalidated or not isinstance(exc, IntegrityError)):
         return True
