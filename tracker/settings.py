@@ -35,6 +35,8 @@ class Settings:
     db_max_overflow: int = 20
     cookie_secure: bool | None = None  # None: Secure exactly when the request came over https
     log_format: str = "text"
+    # A read-only replica for reports (PostgreSQL streaming replication); the primary when unset.
+    reports_database_url: str | None = None
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -74,6 +76,7 @@ class Settings:
             db_pool_size=int(env.get("DB_POOL_SIZE", 20)),
             db_max_overflow=int(env.get("DB_MAX_OVERFLOW", 20)),
             log_format=env.get("TRACKER_LOG_FORMAT", "json" if tracker_env == "production" else "text"),
+            reports_database_url=env.get("REPORTS_DATABASE_URL") or None,
         )
 
 

@@ -56,7 +56,7 @@ def _sqlite_engine(url: str, *, immediate: bool, null_pool: bool, pool_size: int
     return engine
 
 
-def _postgres_engine(settings: Settings, *, null_pool: bool) -> AsyncEngine:
+def _postgres_engine(settings: Settings, *, null_pool: bool, url: str | None = None) -> AsyncEngine:
     # No pre-ping (a round trip per request): a connection that the server dropped fails its request
     # with 503, SQLAlchemy then discards the whole pool, and the next requests connect afresh.
     kwargs: dict[str, Any] = {}
@@ -64,7 +64,7 @@ def _postgres_engine(settings: Settings, *, null_pool: bool) -> AsyncEngine:
         kwargs["poolclass"] = NullPool
     else:
         kwargs.update(pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow, pool_recycle=1800)
-    return create_async_engine(settings.database_url, **kwargs)
+    return create_async_engine(url or settings.database_url, **kwargs)
 
 
 @dataclass
@@ -76,11 +76,20 @@ class Database:
     read: async_sessionmaker[AsyncSession]
     write: async_sessionmaker[AsyncSession]
     dialect: str
+    # Reports may read from a streaming replica (REPORTS_DATABASE_URL); everything else reads the primary,
+    # so that a task force sees its own registration at once.
+    reports_engine: AsyncEngine | None = None
+    reports: async_sessionmaker[AsyncSession] | None = None
+
+    def reports_sessions(self) -> async_sessionmaker[AsyncSession]:
+        return self.reports or self.read
 
     async def dispose(self) -> None:
         await self.read_engine.dispose()
         if self.write_engine is not self.read_engine:
             await self.write_engine.dispose()
+        if self.reports_engine is not None:
+            await self.reports_engine.dispose()
 
 
 def create_database(settings: Settings, *, null_pool: bool = False) -> Database:
@@ -95,7 +104,12 @@ def create_database(settings: Settings, *, null_pool: bool = False) -> Database:
         read_engine = write_engine = _postgres_engine(settings, null_pool=null_pool)
         dialect = "postgresql"
     factory_kwargs: dict[str, Any] = {"expire_on_commit": False, "autoflush": False}
+    reports_engine = None
+    if settings.reports_database_url and not settings.is_sqlite:
+        reports_engine = _postgres_engine(settings, null_pool=null_pool, url=settings.reports_database_url)
     return Database(
+        reports_engine=reports_engine,
+        reports=async_sessionmaker(reports_engine, **factory_kwargs) if reports_engine else None,
         read_engine=read_engine,
         write_engine=write_engine,
         read=async_sessionmaker(read_engine, **factory_kwargs),
