@@ -22,6 +22,7 @@ from tracker.db.session import SessionMiddleware, provide_db_session
 from tracker.imports.kinds import KindRegistry
 from tracker.lib.deps import provide_settings, service_provider
 from tracker.lib.http_errors import handle_exception
+from tracker.lib.openapi_errors import document_errors
 from tracker.lib.pagination import provide_page
 from tracker.observability import RequestContextMiddleware, configure_logging
 from tracker.settings import Settings
@@ -148,6 +149,7 @@ class TrackerPlugin(InitPluginProtocol):
             DefineMiddleware(TokenAuthenticationMiddleware, exclude=PUBLIC_PATHS),
             *app_config.middleware,
         ]
+        document_errors(app_config.route_handlers)
         app_config.exception_handlers[Exception] = handle_exception
         app_config.openapi_config = OpenAPIConfig(
             title="Chợ Số API",
