@@ -45,7 +45,7 @@ def _clean(text: str) -> str:
     return " ".join(text.split())
 
 
-def _search_text(p: Producer) -> str:
+def search_text(p: Producer) -> str:
     parts = (search_key(p.name), p.code.lower(), search_key(p.representative), p.tax_code or "", p.phone)
     return " ".join(part for part in parts if part)
 
@@ -157,7 +157,7 @@ class ProducerService(Service[Producer, "ProducerService.Repo"]):
                 kind=p.kind,  # type: ignore[arg-type]
                 kind_label=PRODUCER_KINDS[p.kind](lang),
                 representative=p.representative,
-                phone=shown(actor, p.phone),
+                phone=shown(actor, p.phone) if p.phone else None,
                 tax_code=_shown_tax_code(actor, p.tax_code),
                 tax_code_kind=tax_code_kind(p.tax_code) if p.tax_code else None,
                 address=p.address,
@@ -167,6 +167,8 @@ class ProducerService(Service[Producer, "ProducerService.Repo"]):
                 version=p.version,
                 created_at=p.created_at,
                 updated_at=p.updated_at,
+                anonymised_at=p.anonymised_at,
+                import_id=p.import_id,
             )
             for p in producers
         ]
@@ -282,7 +284,7 @@ class ProducerService(Service[Producer, "ProducerService.Repo"]):
             team_id=team_id,
             product_seq=0,
         )
-        producer.search_text = _search_text(producer)
+        producer.search_text = search_text(producer)
         self.session.add(producer)
         await self.session.flush()
         record(self.session, actor, "create", "ocop_producer", producer.id, area_id=area_id, after=snapshot(producer))
@@ -323,7 +325,7 @@ class ProducerService(Service[Producer, "ProducerService.Repo"]):
             problems.raise_if_any()
         if producer.tax_code != old_tax_code:
             await self._check_tax_code_free(producer.tax_code, exclude_id=producer.id)
-        producer.search_text = _search_text(producer)
+        producer.search_text = search_text(producer)
         if producer.area_id != before["area_id"]:
             # The products follow their producer.
             await self.session.execute(

@@ -299,6 +299,7 @@ class ProductService(Service[Product, "ProductService.Repo"]):
                     created_at=p.created_at,
                     updated_at=p.updated_at,
                     certifications=[present_one(c, today, lang) for c in history] if with_history else None,
+                    import_id=p.import_id,
                 )
             )
         return out
