@@ -13,36 +13,36 @@ from ocop.reference import PRODUCER_KINDS
 from ocop.schemas import Producer as ProducerOut
 from ocop.schemas import ProducerCreate, ProducerUpdate
 from ocop.scope import can_see, visible
-from ocop.validation import normalize_tax_code, tax_code_kind
+from ocop.services.registration import (
+    check_producer,
+    checked_phone,
+    checked_tax_code,
+    clean,
+    producer_area,
+    tax_code_taken,
+)
+from ocop.validation import tax_code_kind
 from tracker.accounts.actor import Actor
 from tracker.accounts.services import TeamService, area_refs
 from tracker.accounts.visibility import sees_personal_data, shown
-from tracker.areas.scope import actor_covers, within
-from tracker.areas.services import AreaService
+from tracker.areas.scope import within
 from tracker.audit.services import changed, record
 from tracker.lib.exceptions import (
-    Conflict,
     FieldProblem,
     NotFound,
-    PermissionDenied,
     Problems,
     StaleWrite,
     ValidationFailed,
 )
 from tracker.lib.i18n import Lang, Text
-from tracker.lib.identifiers import mask, normalize_mobile
+from tracker.lib.identifiers import mask
 from tracker.lib.ids import is_id
 from tracker.lib.pagination import PageParams
 from tracker.lib.schema import UnsetType
 from tracker.lib.service import Service
 from tracker.lib.text import like_escape, search_key
 
-AREA_LEVELS = ("commune", "village")
 CODE_PREFIX = "CT"
-
-
-def _clean(text: str) -> str:
-    return " ".join(text.split())
 
 
 def search_text(p: Producer) -> str:
@@ -177,39 +177,13 @@ class ProducerService(Service[Producer, "ProducerService.Repo"]):
 
     async def _area(self, actor: Actor, code: str, problems: Problems) -> int | None:
         try:
-            area = await AreaService(self.session).resolve(code, field="area_code")
-        except NotFound as exc:
+            return (await producer_area(self.session, actor, code)).id
+        except (NotFound, ValidationFailed) as exc:
             problems.extend(exc.problems)
             return None
-        if area.level not in AREA_LEVELS:
-            problems.add(
-                "area_code",
-                Text(
-                    "Chủ thể phải thuộc một xã, phường (hoặc thôn, khối phố).",
-                    "A producer belongs to a commune (or a village).",
-                ),
-                "wrong_level",
-            )
-            return None
-        if not await actor_covers(self.session, actor, area.id):
-            raise PermissionDenied(Text("Địa bàn này nằm ngoài địa bàn của bạn.", "This area is outside yours."))
-        return area.id
 
     def _tax_code(self, raw: str | None, kind: str, problems: Problems) -> str | None:
-        if raw is None or not raw.strip():
-            return None
-        try:
-            return normalize_tax_code(raw, kind)
-        except ValidationFailed as exc:
-            problems.extend(exc.problems)
-            return None
-
-    def _phone(self, raw: str, problems: Problems) -> str | None:
-        try:
-            return normalize_mobile(raw)
-        except ValidationFailed as exc:
-            problems.extend(exc.problems)
-            return None
+        return checked_tax_code(raw, kind, problems)
 
     async def _check_tax_code_free(self, tax_code: str | None, exclude_id: int | None = None) -> None:
         if tax_code is None:
@@ -219,20 +193,7 @@ class ProducerService(Service[Producer, "ProducerService.Repo"]):
             query = query.where(Producer.id != exclude_id)
         existing = (await self.session.execute(query)).first()
         if existing is not None:
-            raise Conflict(
-                Text(
-                    f"Mã số thuế này đã có ở chủ thể {existing.code} (id {existing.id}).",
-                    f"Producer {existing.code} (id {existing.id}) already has this tax code.",
-                ),
-                [
-                    FieldProblem(
-                        "tax_code",
-                        Text("Mã số thuế đã được đăng ký.", "This tax code is already registered."),
-                        "duplicate",
-                        {"existing": {"id": existing.id, "code": existing.code}},
-                    )
-                ],
-            )
+            raise tax_code_taken(existing.id, existing.code)
 
     async def _next_code(self) -> str:
         last = await self.session.scalar(
@@ -257,9 +218,7 @@ class ProducerService(Service[Producer, "ProducerService.Repo"]):
 
     async def add(self, actor: Actor, data: ProducerCreate) -> Producer:
         problems = Problems()
-        name = _clean(data.name)
-        phone = self._phone(data.phone, problems)
-        tax_code = self._tax_code(data.tax_code, data.kind, problems)
+        fields = check_producer(data, problems)
         area_id = await self._area(actor, data.area_code, problems)
         try:
             team_id = await TeamService(self.session).team_for_registration(actor, data.team_id)
@@ -268,18 +227,18 @@ class ProducerService(Service[Producer, "ProducerService.Repo"]):
             team_id = None
         problems.raise_if_any()
         assert area_id is not None
-        assert phone is not None
-        await self._check_tax_code_free(tax_code)
+        assert fields is not None
+        await self._check_tax_code_free(fields.tax_code)
         producer = Producer(
             code=await self._next_code(),
-            name=name,
-            name_search=search_key(name),
+            name=fields.name,
+            name_search=search_key(fields.name),
             search_text="",
-            kind=data.kind,
-            representative=_clean(data.representative),
-            phone=phone,
-            tax_code=tax_code,
-            address=_clean(data.address) if data.address else None,
+            kind=fields.kind,
+            representative=fields.representative,
+            phone=fields.phone,
+            tax_code=fields.tax_code,
+            address=fields.address,
             area_id=area_id,
             team_id=team_id,
             product_seq=0,
@@ -299,18 +258,18 @@ class ProducerService(Service[Producer, "ProducerService.Repo"]):
         old_tax_code = producer.tax_code
         problems = Problems()
         if not isinstance(data.name, UnsetType):
-            producer.name = _clean(data.name)
+            producer.name = clean(data.name)
             producer.name_search = search_key(producer.name)
         if not isinstance(data.kind, UnsetType):
             producer.kind = data.kind
         if not isinstance(data.representative, UnsetType):
-            producer.representative = _clean(data.representative)
+            producer.representative = clean(data.representative)
         if not isinstance(data.phone, UnsetType):
-            phone = self._phone(data.phone, problems)
+            phone = checked_phone(data.phone, problems)
             if phone is not None:
                 producer.phone = phone
         if not isinstance(data.address, UnsetType):
-            producer.address = _clean(data.address) if data.address else None
+            producer.address = clean(data.address) if data.address else None
         if not isinstance(data.tax_code, UnsetType):
             producer.tax_code = self._tax_code(data.tax_code, producer.kind, problems)
         elif producer.tax_code and not isinstance(data.kind, UnsetType):
