@@ -195,7 +195,7 @@ class ProducerService(Service[Producer, "ProducerService.Repo"]):
         if existing is not None:
             raise tax_code_taken(existing.id, existing.code)
 
-    async def _next_code(self) -> str:
+    async def next_code(self) -> str:
         last = await self.session.scalar(
             select(func.max(cast(func.substr(Producer.code, len(CODE_PREFIX) + 1), Integer))).where(
                 Producer.code.like(f"{CODE_PREFIX}%")
@@ -216,6 +216,12 @@ class ProducerService(Service[Producer, "ProducerService.Repo"]):
 
     # ----- writing -------------------------------------------------------------------------------------
 
+    async def move_products(self, producer: Producer) -> None:
+        """The products follow their producer into its new area."""
+        await self.session.execute(
+            update(Product).where(Product.producer_id == producer.id).values(area_id=producer.area_id)
+        )
+
     async def add(self, actor: Actor, data: ProducerCreate) -> Producer:
         problems = Problems()
         fields = check_producer(data, problems)
@@ -230,7 +236,7 @@ class ProducerService(Service[Producer, "ProducerService.Repo"]):
         assert fields is not None
         await self._check_tax_code_free(fields.tax_code)
         producer = Producer(
-            code=await self._next_code(),
+            code=await self.next_code(),
             name=fields.name,
             name_search=search_key(fields.name),
             search_text="",
@@ -286,10 +292,7 @@ class ProducerService(Service[Producer, "ProducerService.Repo"]):
             await self._check_tax_code_free(producer.tax_code, exclude_id=producer.id)
         producer.search_text = search_text(producer)
         if producer.area_id != before["area_id"]:
-            # The products follow their producer.
-            await self.session.execute(
-                update(Product).where(Product.producer_id == producer.id).values(area_id=producer.area_id)
-            )
+            await self.move_products(producer)
         old, new = changed(before, snapshot(producer))
         if new:
             record(
