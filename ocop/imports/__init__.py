@@ -1,5 +1,6 @@
 """Spreadsheet imports of the OCOP domain: producers, products with their certification, onboardings."""
 
 from ocop.imports.producer_rows import ProducerImport
+from ocop.imports.product_rows import ProductImport
 
-__all__ = ["ProducerImport"]
+__all__ = ["ProducerImport", "ProductImport"]

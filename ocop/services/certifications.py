@@ -195,7 +195,9 @@ class CertificationService(Service[Certification, "CertificationService.Repo"]):
             "note": (data.note or "").strip() or None,
         }
 
-    async def add(self, actor: Actor, product: Product, data: CertificationCreate) -> Certification:
+    async def add(
+        self, actor: Actor, product: Product, data: CertificationCreate, *, import_id: int | None = None
+    ) -> Certification:
         """Adds a recognition; the product's earlier active certificate is superseded (not committed)."""
         today = clock.today()
         values = self.validated(data, today)
@@ -217,6 +219,7 @@ class CertificationService(Service[Certification, "CertificationService.Repo"]):
             created_by_id=actor.user_id,
             # An older decision entered after a newer one is history from the start.
             status="superseded" if newer else "active",
+            import_id=import_id,
             **values,
         )
         self.session.add(certification)
@@ -242,7 +245,8 @@ class CertificationService(Service[Certification, "CertificationService.Repo"]):
             "ocop_certification",
             certification.id,
             area_id=product.area_id,
-            after={**snapshot(certification), "product_id": product.id},
+            after={**snapshot(certification), "product_id": product.id}
+            | ({"import_id": import_id} if import_id is not None else {}),
         )
         return certification
 

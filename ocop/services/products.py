@@ -59,7 +59,7 @@ def _clean(text: str) -> str:
     return " ".join(text.split())
 
 
-def _snapshot(p: Product) -> dict[str, Any]:
+def product_snapshot(p: Product) -> dict[str, Any]:
     return {
         "code": p.code,
         "name": p.name,
@@ -363,7 +363,13 @@ class ProductService(Service[Product, "ProductService.Repo"]):
         self.session.add(product)
         await self.session.flush()
         record(
-            self.session, actor, "create", "ocop_product", product.id, area_id=product.area_id, after=_snapshot(product)
+            self.session,
+            actor,
+            "create",
+            "ocop_product",
+            product.id,
+            area_id=product.area_id,
+            after=product_snapshot(product),
         )
         await self.commit()
         return product
@@ -372,7 +378,7 @@ class ProductService(Service[Product, "ProductService.Repo"]):
         product = await self.one(actor, product_id)
         if product.version != data.version:
             raise StaleWrite()
-        before = _snapshot(product)
+        before = product_snapshot(product)
         problems = Problems()
         if not isinstance(data.name, UnsetType):
             product.name = _clean(data.name)
@@ -400,7 +406,7 @@ class ProductService(Service[Product, "ProductService.Repo"]):
         producer = await self.session.get(Producer, product.producer_id)
         assert producer is not None
         product.search_text = " ".join((product.name_search, product.code.lower(), producer.name_search))
-        old, new = changed(before, _snapshot(product))
+        old, new = changed(before, product_snapshot(product))
         if new:
             record(
                 self.session,

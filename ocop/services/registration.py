@@ -6,10 +6,12 @@ here so that a 409 and an import row's ``duplicate`` say the same thing.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ocop.reference import VALIDITY_MONTHS, valid_until
 from ocop.schemas import ProducerCreate
 from ocop.validation import normalize_tax_code
 from tracker.accounts.actor import Actor
@@ -138,3 +140,18 @@ def decision_recorded(existing_id: int, decision_no: str) -> Conflict:
             )
         ],
     )
+
+
+def check_valid_until(decision_date: dt.date, given: dt.date, problems: Problems) -> None:
+    """A certificate runs 36 months from its decision; a list that says otherwise has a typing error."""
+    expected = valid_until(decision_date)
+    if given != expected:
+        problems.add(
+            "valid_until",
+            Text(
+                f"Chứng nhận có hiệu lực {VALIDITY_MONTHS} tháng kể từ ngày quyết định: đến {expected:%d/%m/%Y}.",
+                f"A certificate is valid {VALIDITY_MONTHS} months from its decision: until {expected.isoformat()}.",
+            ),
+            "wrong_valid_until",
+            expected=expected.isoformat(),
+        )
