@@ -81,7 +81,7 @@ class OnboardingFilters:
     sort: str = "-id"
 
 
-def _snapshot(o: Onboarding) -> dict[str, Any]:
+def onboarding_snapshot(o: Onboarding) -> dict[str, Any]:
     return {
         "subject_kind": o.subject_kind,
         "product_id": o.product_id,
@@ -486,7 +486,7 @@ class OnboardingService(Service[Onboarding, "OnboardingService.Repo"]):
             "onboarding",
             onboarding.id,
             area_id=subject.area_id,
-            after={**_snapshot(onboarding), "platform": platform.key, "team_id": team_id},
+            after={**onboarding_snapshot(onboarding), "platform": platform.key, "team_id": team_id},
             at=now,
         )
         await self.commit()
@@ -509,7 +509,7 @@ class OnboardingService(Service[Onboarding, "OnboardingService.Repo"]):
         if onboarding.version != data.version:
             raise StaleWrite()
         platform = await PlatformService(self.session).one(onboarding.platform_id)
-        before = _snapshot(onboarding)
+        before = onboarding_snapshot(onboarding)
         problems = Problems()
         if not isinstance(data.listing_url, UnsetType):
             if data.listing_url is None or not data.listing_url.strip():
@@ -546,7 +546,7 @@ class OnboardingService(Service[Onboarding, "OnboardingService.Repo"]):
             problems.raise_if_any()
         if onboarding.item_key != before["item_key"]:
             await self.check_item_free(platform, onboarding.item_key, onboarding.id)
-        old, new = changed(before, _snapshot(onboarding))
+        old, new = changed(before, onboarding_snapshot(onboarding))
         if new:
             record(
                 self.session,
@@ -579,7 +579,7 @@ class OnboardingService(Service[Onboarding, "OnboardingService.Repo"]):
                 "required",
             )
         evidence = checked_evidence(data.evidence_url, problems)
-        before = _snapshot(onboarding)
+        before = onboarding_snapshot(onboarding)
         if data.listing_url:
             if onboarding.subject_kind == "producer":
                 problems.add(
@@ -649,7 +649,7 @@ class OnboardingService(Service[Onboarding, "OnboardingService.Repo"]):
                 reason=reason,
             )
         )
-        old, new = changed(before, _snapshot(onboarding))
+        old, new = changed(before, onboarding_snapshot(onboarding))
         record(
             self.session,
             actor,
