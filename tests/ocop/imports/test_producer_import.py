@@ -143,3 +143,19 @@ async def test_csv_in_each_encoding(api, encoding):
     assert found["name"] == "Hộ kinh doanh Bánh tráng Hồ Thị Lệ"
     again = await upload(api.taskforce, "producers", content, name="chu-the.csv")
     assert again["counts"]["unchanged"] == 3
+
+
+async def test_cli_dry_run_then_import_of_producers(api, tmp_path):
+    from tests.tracker.imports.test_markets_and_cli import _tracker
+
+    path = tmp_path / "chu-the.xlsx"
+    path.write_bytes(xlsx(HEADERS, rows(), title="Chủ thể"))
+    code, out, err = await _tracker(api.world, "import", "producers", str(path), "--dry-run", "--as", "taskforce_np")
+    assert code == 0, err
+    assert "(dry_run): Tạo mới / created: 3" in out
+    assert (await api.taskforce.ok("GET", "/api/ocop/producers", params={"q": "duy son"}))["total"] == 0
+    code, out, err = await _tracker(api.world, "import", "producers", str(path), "--as", "taskforce_np")
+    assert code == 0, err
+    assert "(committed): Tạo mới / created: 3" in out
+    code, out, err = await _tracker(api.world, "import", "producers", str(path), "--as", "taskforce_np")
+    assert "Không đổi / unchanged: 3" in out
