@@ -12,7 +12,7 @@ from ocop.imports.lookups import IN_CHUNK, PRODUCER_KIND_INDEX, REPEATED_ROW, fr
 from ocop.models import Producer
 from ocop.reference import PRODUCER_KINDS
 from ocop.schemas import ProducerCreate
-from ocop.scope import can_see
+from ocop.scope import visible
 from ocop.services.producers import ProducerService, search_text, snapshot
 from ocop.services.registration import (
     AREA_OUT_OF_SCOPE,
@@ -124,6 +124,10 @@ _TEMPLATE: dict[str, Any] = {
     "area_code": "1",
 }
 CHANGED_FIELDS = ("name", "kind", "representative", "phone", "tax_code", "address", "area_id")
+ANONYMISED = Text(
+    "Chủ thể này đã rút lại sự đồng ý lưu thông tin cá nhân; không nhập lại được.",
+    "This producer withdrew consent to keep personal data; it cannot be imported again.",
+)
 UNKNOWN_CODE = Text("Không có chủ thể mang mã này trong địa bàn của bạn.", "No producer with this code in your area.")
 
 
@@ -212,7 +216,13 @@ class ProducerImport(ImportKind):
         by_code = {p.code: p for p in stored}
         by_tax = {p.tax_code: p for p in stored if p.tax_code}
         by_name = {(p.area_id, p.name_search): p for p in stored}
-        visible = {p.id for p in stored if await can_see(ctx.session, ctx.actor, p.id, p.area_id)}
+        visible_ids = set(
+            await ctx.session.scalars(
+                select(Producer.id).where(
+                    Producer.id.in_([p.id for p in stored]), visible(ctx.actor, Producer.id, Producer.area_id)
+                )
+            )
+        )
         seen: dict[tuple[Any, ...], int] = {}
         seen_tax: dict[str, int] = {}
         for plan, item in zip(plans, checked, strict=True):
@@ -221,13 +231,13 @@ class ProducerImport(ImportKind):
             fields = item.fields
             if item.code is not None:
                 target = by_code.get(item.code)
-                if target is None or target.id not in visible:
+                if target is None or target.id not in visible_ids:
                     plan.problems.append(FieldProblem("code", UNKNOWN_CODE, "not_found"))
                     continue
             else:
                 target = by_tax.get(fields.tax_code) if fields.tax_code else None
                 target = target or by_name.get((item.area_id, search_key(fields.name)))
-            if target is not None and target.id not in visible:
+            if target is not None and target.id not in visible_ids:
                 # Another area's producer holds this tax code (or name): the API's 409, naming it.
                 conflict = tax_code_taken(target.id, target.code)
                 plan.status = "duplicate"
@@ -259,6 +269,10 @@ class ProducerImport(ImportKind):
                 plan.status, plan.work = "created", item
                 continue
             plan.record_id, plan.record_code = target.id, target.code
+            if target.anonymised_at is not None:
+                # An old list imported again must not bring back what the producer asked to remove.
+                plan.problems.append(FieldProblem("representative", ANONYMISED, "anonymised"))
+                continue
             wanted = {
                 "name": fields.name,
                 "kind": fields.kind,

@@ -25,7 +25,7 @@ from ocop.imports.lookups import (
 from ocop.models import Certification, Producer, Product
 from ocop.reference import CURRENT_TREE, LEVELS, tree
 from ocop.schemas import CertificationCreate, ProductCreate
-from ocop.scope import can_see
+from ocop.scope import visible
 from ocop.services.certifications import CertificationService
 from ocop.services.producers import ProducerService
 from ocop.services.products import classify, product_snapshot
@@ -303,7 +303,13 @@ class ProductImport(ImportKind):
             plans.append(plan)
             checked.append(self._check(row, producers, plan))
         products, certifications = await self._stored([c for c in checked if c is not None])
-        visible_ids = {p.id for p in products if await can_see(ctx.session, ctx.actor, p.producer_id, p.area_id)}
+        visible_ids = set(
+            await ctx.session.scalars(
+                select(Product.id).where(
+                    Product.id.in_([p.id for p in products]), visible(ctx.actor, Product.producer_id, Product.area_id)
+                )
+            )
+        )
         by_code = {p.code: p for p in products}
         by_name = {(p.producer_id, p.name_search): p for p in products}
         seen: dict[tuple[Any, ...], int] = {}

@@ -79,3 +79,15 @@ async def test_an_enterprise_keeps_its_public_tax_code_and_others_may_not_anonym
     done = await api.taskforce.ok("POST", f"/api/ocop/producers/{producer['id']}/withdraw-consent", json={})
     assert done["tax_code"] == enterprise["tax_code"]
     assert done["phone"] is None
+
+
+async def test_an_old_list_imported_again_does_not_bring_the_data_back(api):
+    from tests.tracker.imports.sheets import upload, xlsx
+
+    producer, _ = await producer_with_product(api.taskforce, stars=None)
+    await api.taskforce.ok("POST", f"/api/ocop/producers/{producer['id']}/withdraw-consent", json={})
+    headers = ["Mã chủ thể", "Tên chủ thể", "Loại hình", "Người đại diện", "Số điện thoại", "Mã xã/phường"]
+    row = [producer["code"], producer["name"], "Hợp tác xã", producer["representative"], producer["phone"], "20599"]
+    report = await upload(api.taskforce, "producers", xlsx(headers, [row]))
+    assert report["failed_rows"][0]["problems"][0]["code"] == "anonymised"
+    assert (await api.taskforce.ok("GET", f"/api/ocop/producers/{producer['id']}"))["phone"] is None
