@@ -92,6 +92,8 @@ COLUMNS = (
         type="digits",
         aliases=("MST", "Mã số doanh nghiệp", "Mã số hộ kinh doanh", "Tax code"),
         example="0300588569",
+        # A household's tax code is its owner's personal ID.
+        personal=True,
         pad=((9, 10), (11, 12)),
         width=18,
     ),

@@ -138,3 +138,21 @@ async def test_csv_in_each_encoding(api, encoding):
     report = await upload(api.taskforce, "onboardings", content, name="len-san.csv")
     assert report["counts"]["created"] == 2, report["failed_rows"]
     assert (await upload(api.taskforce, "onboardings", content, name="len-san.csv"))["counts"]["unchanged"] == 2
+
+
+async def test_templates_of_products_and_onboardings_offer_the_lists(api):
+    import io
+
+    import openpyxl
+
+    producer, _ = await producer_with_product(api.taskforce, stars=None)
+    for kind, header, items in (
+        ("products", "Phân nhóm *", {"1.3 — Thực phẩm chế biến", f"{producer['code']} — {producer['name']}", "5"}),
+        ("onboardings", "Bước *", {"Sản phẩm đang bán", "Shopee", "Postmart"}),
+    ):
+        response = await api.taskforce.get(f"/api/imports/templates/{kind}.xlsx")
+        assert response.status_code == 200
+        workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+        assert header in [c.value for c in workbook.worksheets[0][1]]
+        listed = {str(c.value) for column in workbook["Danh mục"].iter_cols() for c in column}
+        assert items <= listed, items - listed
