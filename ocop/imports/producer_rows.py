@@ -24,7 +24,7 @@ from ocop.services.registration import (
 )
 from tracker.accounts.actor import TASKFORCE
 from tracker.accounts.services import TeamService
-from tracker.audit.services import changed, record
+from tracker.audit.services import changed, record, record_many
 from tracker.imports import Column, ImportKind, RowPlan, SourceRow, TemplateContext, convert_struct
 from tracker.lib.exceptions import FieldProblem, NotFound, PermissionDenied, Problems, ValidationFailed
 from tracker.lib.i18n import Text
@@ -304,64 +304,68 @@ class ProducerImport(ImportKind):
         session = ctx.session
         service = ProducerService(session)
         next_number = int((await service.next_code())[2:])
+        created: list[tuple[RowPlan, Producer]] = []
         for plan in plans:
-            if plan.status == "created":
-                item: Checked = plan.work
-                fields = item.fields
-                producer = Producer(
-                    code=f"CT{next_number:05d}",
-                    name=fields.name,
-                    name_search=search_key(fields.name),
-                    search_text="",
-                    kind=fields.kind,
-                    representative=fields.representative,
-                    phone=fields.phone,
-                    tax_code=fields.tax_code,
-                    address=fields.address,
-                    area_id=item.area_id,
-                    team_id=ctx.team_id,
-                    product_seq=0,
-                    import_id=ctx.import_id,
-                )
-                next_number += 1
-                producer.search_text = search_text(producer)
-                session.add(producer)
-                await session.flush()
-                plan.record_id, plan.record_code = producer.id, producer.code
-                after = {**snapshot(producer), "import_id": ctx.import_id}
-                record(
-                    session,
-                    ctx.actor,
-                    "create",
-                    "ocop_producer",
-                    producer.id,
-                    area_id=item.area_id,
-                    after=after,
-                    at=ctx.now,
-                )
-            elif plan.status == "updated":
-                target, values = plan.work
-                before = snapshot(target)
-                for key, value in values.items():
-                    setattr(target, key, value)
-                target.name_search = search_key(target.name)
-                target.search_text = search_text(target)
-                target.import_id = ctx.import_id
-                if "area_id" in values:
-                    await service.move_products(target)
-                await session.flush()
-                old, new = changed(before, snapshot(target))
-                record(
-                    session,
-                    ctx.actor,
-                    "update",
-                    "ocop_producer",
-                    target.id,
-                    area_id=target.area_id,
-                    before=old,
-                    after={**new, "import_id": ctx.import_id},
-                    at=ctx.now,
-                )
+            if plan.status != "created":
+                continue
+            item: Checked = plan.work
+            fields = item.fields
+            producer = Producer(
+                code=f"CT{next_number:05d}",
+                name=fields.name,
+                name_search=search_key(fields.name),
+                search_text="",
+                kind=fields.kind,
+                representative=fields.representative,
+                phone=fields.phone,
+                tax_code=fields.tax_code,
+                address=fields.address,
+                area_id=item.area_id,
+                team_id=ctx.team_id,
+                product_seq=0,
+                import_id=ctx.import_id,
+            )
+            next_number += 1
+            producer.search_text = search_text(producer)
+            created.append((plan, producer))
+        # One flush inserts them all in a few multi-row statements.
+        session.add_all([producer for _, producer in created])
+        await session.flush()
+        for plan, producer in created:
+            plan.record_id, plan.record_code = producer.id, producer.code
+        await record_many(
+            session,
+            ctx.actor,
+            "create",
+            "ocop_producer",
+            [(p.id, p.area_id, None, {**snapshot(p), "import_id": ctx.import_id}) for _, p in created],
+            at=ctx.now,
+        )
+        for plan in plans:
+            if plan.status != "updated":
+                continue
+            target, values = plan.work
+            before = snapshot(target)
+            for key, value in values.items():
+                setattr(target, key, value)
+            target.name_search = search_key(target.name)
+            target.search_text = search_text(target)
+            target.import_id = ctx.import_id
+            if "area_id" in values:
+                await service.move_products(target)
+            await session.flush()
+            old, new = changed(before, snapshot(target))
+            record(
+                session,
+                ctx.actor,
+                "update",
+                "ocop_producer",
+                target.id,
+                area_id=target.area_id,
+                before=old,
+                after={**new, "import_id": ctx.import_id},
+                at=ctx.now,
+            )
 
 
 __all__ = ["ProducerImport"]
