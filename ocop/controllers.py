@@ -36,11 +36,13 @@ from ocop.schemas import (
     TreeNode,
 )
 from ocop.services import ProducerService, ProductFilters, ProductService
+from ocop.services.consent import withdraw_consent
 from tracker.accounts.actor import OFFICER, PRODUCER, TASKFORCE, Actor
 from tracker.accounts.auth import requires
 from tracker.areas.services import AreaService
+from tracker.audit.consent import ConsentWithdrawal
 from tracker.lib.http_errors import request_lang
-from tracker.lib.ids import MAX_ID
+from tracker.lib.ids import MAX_ID, PathId
 from tracker.lib.pagination import PageParams
 from tracker.lib.schema import Page
 
@@ -112,6 +114,25 @@ class ProducerController(Controller):
         (out,) = await producer_service.present(
             actor, [await producer_service.edit(actor, producer_id, data)], request_lang(request)
         )
+        return out
+
+    @post(
+        "/{producer_id:int}/withdraw-consent",
+        operation_id="withdraw_ocop_producer_consent",
+        guards=[requires(TASKFORCE)],
+        status_code=HTTP_200_OK,
+    )
+    async def withdraw_consent(
+        self,
+        request: Request[Any, Any, Any],
+        producer_id: PathId,
+        data: JSONBody[ConsentWithdrawal],
+        actor: NamedDependency[Actor],
+        producer_service: NamedDependency[ProducerService],
+    ) -> Producer:
+        """Chủ thể rút lại sự đồng ý: xóa thông tin cá nhân, giữ sản phẩm và số liệu. Withdraw consent: anonymise."""
+        producer = await withdraw_consent(producer_service, actor, producer_id, data.reason)
+        (out,) = await producer_service.present(actor, [producer], request_lang(request))
         return out
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy import Date, ForeignKey, Index, Integer, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -31,6 +32,11 @@ class Producer(BigIntAuditBase):
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), nullable=True, index=True)
     # The last sequence number used in this producer's product codes (CT00001-01, CT00001-02, ...).
     product_seq: Mapped[int] = mapped_column(Integer, default=0)
+    # Set when the producer withdrew consent: the representative, phone, a personal-ID tax code and the
+    # address were cleared; the records and figures stay.
+    anonymised_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), nullable=True)
+    # ``use_alter``: users point at producers and imports at users, so this reference closes a cycle.
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id", use_alter=True), nullable=True, index=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
@@ -61,6 +67,7 @@ class Product(BigIntAuditBase):
     area_id: Mapped[int] = mapped_column(ForeignKey("area_units.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), nullable=True, index=True)
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id"), nullable=True, index=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
@@ -91,3 +98,4 @@ class Certification(BigIntAuditBase):
     status_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id"), nullable=True, index=True)

@@ -68,6 +68,10 @@ class Producer(Schema):
     version: int
     created_at: dt.datetime
     updated_at: dt.datetime
+    # Set when the producer withdrew consent (its personal data is gone).
+    anonymised_at: dt.datetime | None = None
+    # The import that created or last changed the record.
+    import_id: int | None = None
 
 
 class ProductCreate(Input):
@@ -147,6 +151,7 @@ class Product(Schema):
     created_at: dt.datetime
     updated_at: dt.datetime
     certifications: list[Certification] | None = None
+    import_id: int | None = None
 
 
 class ReferenceItem(Schema):

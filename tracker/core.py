@@ -45,9 +45,10 @@ onto e-commerce platforms. Sign in with `POST /api/auth/login`, then send `Autho
 
 def import_kinds() -> KindRegistry:
     """Every kind of spreadsheet import, by domain (``/api/imports/{kind}``, ``tracker import KIND``)."""
+    from ocop.imports import OnboardingImport, ProducerImport, ProductImport
     from vendors.imports import MarketImport, VendorImport
 
-    return KindRegistry([VendorImport, MarketImport])
+    return KindRegistry([VendorImport, MarketImport, ProducerImport, ProductImport, OnboardingImport])
 
 
 class TrackerPlugin(InitPluginProtocol):

@@ -13,6 +13,7 @@ from tracker.accounts.actor import OFFICER, TASKFORCE, Actor
 from tracker.accounts.auth import requires
 from tracker.areas.schemas import AreaRef
 from tracker.areas.services import AreaService
+from tracker.audit.consent import ConsentWithdrawal
 from tracker.lib.http_errors import request_lang
 from tracker.lib.ids import MAX_ID, PathId
 from tracker.lib.pagination import PageParams
@@ -20,7 +21,6 @@ from tracker.lib.schema import Page
 from vendors.models import Market as MarketModel
 from vendors.reference import GOODS_CATEGORIES, MARKET_KINDS, STATUS_TRANSITIONS, VENDOR_STATUSES
 from vendors.schemas import (
-    ConsentWithdrawal,
     Deactivation,
     GoodsCategory,
     Market,

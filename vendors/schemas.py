@@ -134,10 +134,6 @@ class Deactivation(Input):
     version: Version | None = None
 
 
-class ConsentWithdrawal(Input):
-    reason: Annotated[str, msgspec.Meta(max_length=500)] | None = None
-
-
 class MarketRef(Schema):
     id: int
     code: str

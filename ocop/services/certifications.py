@@ -23,11 +23,12 @@ from ocop.reference import (
 )
 from ocop.schemas import Certification as CertificationOut
 from ocop.schemas import CertificationCreate, Revocation
+from ocop.services.registration import decision_recorded
 from ocop.validation import normalize_decision_no
 from tracker.accounts.actor import Actor
 from tracker.audit.services import record
 from tracker.lib import clock
-from tracker.lib.exceptions import Conflict, FieldProblem, NotFound, Problems, ValidationFailed
+from tracker.lib.exceptions import Conflict, NotFound, Problems, ValidationFailed
 from tracker.lib.i18n import Lang, Text
 from tracker.lib.ids import is_id
 from tracker.lib.service import Service
@@ -108,7 +109,9 @@ class CertificationService(Service[Certification, "CertificationService.Repo"]):
                 return c
         return None
 
-    def _validated(self, data: CertificationCreate, today: dt.date) -> dict[str, Any]:
+    @staticmethod
+    def validated(data: CertificationCreate, today: dt.date) -> dict[str, Any]:
+        """The stored values of a recognition, or ValidationFailed naming each bad field."""
         problems = Problems()
         stars_ok = 1 <= data.stars <= 5
         if not stars_ok:
@@ -192,30 +195,19 @@ class CertificationService(Service[Certification, "CertificationService.Repo"]):
             "note": (data.note or "").strip() or None,
         }
 
-    async def add(self, actor: Actor, product: Product, data: CertificationCreate) -> Certification:
+    async def add(
+        self, actor: Actor, product: Product, data: CertificationCreate, *, import_id: int | None = None
+    ) -> Certification:
         """Adds a recognition; the product's earlier active certificate is superseded (not committed)."""
         today = clock.today()
-        values = self._validated(data, today)
+        values = self.validated(data, today)
         existing = await self.session.scalar(
             select(Certification).where(
                 Certification.product_id == product.id, Certification.decision_no == values["decision_no"]
             )
         )
         if existing is not None:
-            raise Conflict(
-                Text(
-                    f"Quyết định {existing.decision_no} đã được ghi cho sản phẩm này (id {existing.id}).",
-                    f"Decision {existing.decision_no} is already recorded for this product (id {existing.id}).",
-                ),
-                [
-                    FieldProblem(
-                        "decision_no",
-                        Text("Quyết định đã được ghi.", "Already recorded."),
-                        "duplicate",
-                        {"existing": {"id": existing.id, "decision_no": existing.decision_no}},
-                    )
-                ],
-            )
+            raise decision_recorded(existing.id, existing.decision_no)
         active = list(
             await self.session.scalars(
                 select(Certification).where(Certification.product_id == product.id, Certification.status == "active")
@@ -227,6 +219,7 @@ class CertificationService(Service[Certification, "CertificationService.Repo"]):
             created_by_id=actor.user_id,
             # An older decision entered after a newer one is history from the start.
             status="superseded" if newer else "active",
+            import_id=import_id,
             **values,
         )
         self.session.add(certification)
@@ -252,7 +245,8 @@ class CertificationService(Service[Certification, "CertificationService.Repo"]):
             "ocop_certification",
             certification.id,
             area_id=product.area_id,
-            after={**snapshot(certification), "product_id": product.id},
+            after={**snapshot(certification), "product_id": product.id}
+            | ({"import_id": import_id} if import_id is not None else {}),
         )
         return certification
 

@@ -13,39 +13,39 @@ from ocop.reference import PRODUCER_KINDS
 from ocop.schemas import Producer as ProducerOut
 from ocop.schemas import ProducerCreate, ProducerUpdate
 from ocop.scope import can_see, visible
-from ocop.validation import normalize_tax_code, tax_code_kind
+from ocop.services.registration import (
+    check_producer,
+    checked_phone,
+    checked_tax_code,
+    clean,
+    producer_area,
+    tax_code_taken,
+)
+from ocop.validation import tax_code_kind
 from tracker.accounts.actor import Actor
 from tracker.accounts.services import TeamService, area_refs
 from tracker.accounts.visibility import sees_personal_data, shown
-from tracker.areas.scope import actor_covers, within
-from tracker.areas.services import AreaService
+from tracker.areas.scope import within
 from tracker.audit.services import changed, record
 from tracker.lib.exceptions import (
-    Conflict,
     FieldProblem,
     NotFound,
-    PermissionDenied,
     Problems,
     StaleWrite,
     ValidationFailed,
 )
 from tracker.lib.i18n import Lang, Text
-from tracker.lib.identifiers import mask, normalize_mobile
+from tracker.lib.identifiers import mask
 from tracker.lib.ids import is_id
 from tracker.lib.pagination import PageParams
 from tracker.lib.schema import UnsetType
 from tracker.lib.service import Service
 from tracker.lib.text import like_escape, search_key
 
-AREA_LEVELS = ("commune", "village")
 CODE_PREFIX = "CT"
 
 
-def _clean(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _search_text(p: Producer) -> str:
+def search_text(p: Producer) -> str:
     parts = (search_key(p.name), p.code.lower(), search_key(p.representative), p.tax_code or "", p.phone)
     return " ".join(part for part in parts if part)
 
@@ -157,7 +157,7 @@ class ProducerService(Service[Producer, "ProducerService.Repo"]):
                 kind=p.kind,  # type: ignore[arg-type]
                 kind_label=PRODUCER_KINDS[p.kind](lang),
                 representative=p.representative,
-                phone=shown(actor, p.phone),
+                phone=shown(actor, p.phone) if p.phone else None,
                 tax_code=_shown_tax_code(actor, p.tax_code),
                 tax_code_kind=tax_code_kind(p.tax_code) if p.tax_code else None,
                 address=p.address,
@@ -167,6 +167,8 @@ class ProducerService(Service[Producer, "ProducerService.Repo"]):
                 version=p.version,
                 created_at=p.created_at,
                 updated_at=p.updated_at,
+                anonymised_at=p.anonymised_at,
+                import_id=p.import_id,
             )
             for p in producers
         ]
@@ -175,39 +177,13 @@ class ProducerService(Service[Producer, "ProducerService.Repo"]):
 
     async def _area(self, actor: Actor, code: str, problems: Problems) -> int | None:
         try:
-            area = await AreaService(self.session).resolve(code, field="area_code")
-        except NotFound as exc:
+            return (await producer_area(self.session, actor, code)).id
+        except (NotFound, ValidationFailed) as exc:
             problems.extend(exc.problems)
             return None
-        if area.level not in AREA_LEVELS:
-            problems.add(
-                "area_code",
-                Text(
-                    "Chủ thể phải thuộc một xã, phường (hoặc thôn, khối phố).",
-                    "A producer belongs to a commune (or a village).",
-                ),
-                "wrong_level",
-            )
-            return None
-        if not await actor_covers(self.session, actor, area.id):
-            raise PermissionDenied(Text("Địa bàn này nằm ngoài địa bàn của bạn.", "This area is outside yours."))
-        return area.id
 
     def _tax_code(self, raw: str | None, kind: str, problems: Problems) -> str | None:
-        if raw is None or not raw.strip():
-            return None
-        try:
-            return normalize_tax_code(raw, kind)
-        except ValidationFailed as exc:
-            problems.extend(exc.problems)
-            return None
-
-    def _phone(self, raw: str, problems: Problems) -> str | None:
-        try:
-            return normalize_mobile(raw)
-        except ValidationFailed as exc:
-            problems.extend(exc.problems)
-            return None
+        return checked_tax_code(raw, kind, problems)
 
     async def _check_tax_code_free(self, tax_code: str | None, exclude_id: int | None = None) -> None:
         if tax_code is None:
@@ -217,22 +193,9 @@ class ProducerService(Service[Producer, "ProducerService.Repo"]):
             query = query.where(Producer.id != exclude_id)
         existing = (await self.session.execute(query)).first()
         if existing is not None:
-            raise Conflict(
-                Text(
-                    f"Mã số thuế này đã có ở chủ thể {existing.code} (id {existing.id}).",
-                    f"Producer {existing.code} (id {existing.id}) already has this tax code.",
-                ),
-                [
-                    FieldProblem(
-                        "tax_code",
-                        Text("Mã số thuế đã được đăng ký.", "This tax code is already registered."),
-                        "duplicate",
-                        {"existing": {"id": existing.id, "code": existing.code}},
-                    )
-                ],
-            )
+            raise tax_code_taken(existing.id, existing.code)
 
-    async def _next_code(self) -> str:
+    async def next_code(self) -> str:
         last = await self.session.scalar(
             select(func.max(cast(func.substr(Producer.code, len(CODE_PREFIX) + 1), Integer))).where(
                 Producer.code.like(f"{CODE_PREFIX}%")
@@ -253,11 +216,15 @@ class ProducerService(Service[Producer, "ProducerService.Repo"]):
 
     # ----- writing -------------------------------------------------------------------------------------
 
+    async def move_products(self, producer: Producer) -> None:
+        """The products follow their producer into its new area."""
+        await self.session.execute(
+            update(Product).where(Product.producer_id == producer.id).values(area_id=producer.area_id)
+        )
+
     async def add(self, actor: Actor, data: ProducerCreate) -> Producer:
         problems = Problems()
-        name = _clean(data.name)
-        phone = self._phone(data.phone, problems)
-        tax_code = self._tax_code(data.tax_code, data.kind, problems)
+        fields = check_producer(data, problems)
         area_id = await self._area(actor, data.area_code, problems)
         try:
             team_id = await TeamService(self.session).team_for_registration(actor, data.team_id)
@@ -266,23 +233,23 @@ class ProducerService(Service[Producer, "ProducerService.Repo"]):
             team_id = None
         problems.raise_if_any()
         assert area_id is not None
-        assert phone is not None
-        await self._check_tax_code_free(tax_code)
+        assert fields is not None
+        await self._check_tax_code_free(fields.tax_code)
         producer = Producer(
-            code=await self._next_code(),
-            name=name,
-            name_search=search_key(name),
+            code=await self.next_code(),
+            name=fields.name,
+            name_search=search_key(fields.name),
             search_text="",
-            kind=data.kind,
-            representative=_clean(data.representative),
-            phone=phone,
-            tax_code=tax_code,
-            address=_clean(data.address) if data.address else None,
+            kind=fields.kind,
+            representative=fields.representative,
+            phone=fields.phone,
+            tax_code=fields.tax_code,
+            address=fields.address,
             area_id=area_id,
             team_id=team_id,
             product_seq=0,
         )
-        producer.search_text = _search_text(producer)
+        producer.search_text = search_text(producer)
         self.session.add(producer)
         await self.session.flush()
         record(self.session, actor, "create", "ocop_producer", producer.id, area_id=area_id, after=snapshot(producer))
@@ -297,18 +264,18 @@ class ProducerService(Service[Producer, "ProducerService.Repo"]):
         old_tax_code = producer.tax_code
         problems = Problems()
         if not isinstance(data.name, UnsetType):
-            producer.name = _clean(data.name)
+            producer.name = clean(data.name)
             producer.name_search = search_key(producer.name)
         if not isinstance(data.kind, UnsetType):
             producer.kind = data.kind
         if not isinstance(data.representative, UnsetType):
-            producer.representative = _clean(data.representative)
+            producer.representative = clean(data.representative)
         if not isinstance(data.phone, UnsetType):
-            phone = self._phone(data.phone, problems)
+            phone = checked_phone(data.phone, problems)
             if phone is not None:
                 producer.phone = phone
         if not isinstance(data.address, UnsetType):
-            producer.address = _clean(data.address) if data.address else None
+            producer.address = clean(data.address) if data.address else None
         if not isinstance(data.tax_code, UnsetType):
             producer.tax_code = self._tax_code(data.tax_code, producer.kind, problems)
         elif producer.tax_code and not isinstance(data.kind, UnsetType):
@@ -323,12 +290,9 @@ class ProducerService(Service[Producer, "ProducerService.Repo"]):
             problems.raise_if_any()
         if producer.tax_code != old_tax_code:
             await self._check_tax_code_free(producer.tax_code, exclude_id=producer.id)
-        producer.search_text = _search_text(producer)
+        producer.search_text = search_text(producer)
         if producer.area_id != before["area_id"]:
-            # The products follow their producer.
-            await self.session.execute(
-                update(Product).where(Product.producer_id == producer.id).values(area_id=producer.area_id)
-            )
+            await self.move_products(producer)
         old, new = changed(before, snapshot(producer))
         if new:
             record(

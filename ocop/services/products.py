@@ -18,12 +18,13 @@ from ocop.schemas import Product as ProductOut
 from ocop.scope import can_see, visible
 from ocop.services.certifications import CertificationService, certified_products, in_force, present_one
 from ocop.services.producers import ProducerService
+from ocop.services.registration import product_name_taken
 from tracker.accounts.actor import Actor
 from tracker.accounts.services import TeamService, area_refs
 from tracker.areas.scope import within
 from tracker.audit.services import changed, record
 from tracker.lib import clock
-from tracker.lib.exceptions import Conflict, FieldProblem, NotFound, Problems, StaleWrite, ValidationFailed
+from tracker.lib.exceptions import FieldProblem, NotFound, Problems, StaleWrite, ValidationFailed
 from tracker.lib.i18n import Lang, Text
 from tracker.lib.ids import is_id
 from tracker.lib.pagination import PageParams
@@ -58,7 +59,7 @@ def _clean(text: str) -> str:
     return " ".join(text.split())
 
 
-def _snapshot(p: Product) -> dict[str, Any]:
+def product_snapshot(p: Product) -> dict[str, Any]:
     return {
         "code": p.code,
         "name": p.name,
@@ -71,7 +72,7 @@ def _snapshot(p: Product) -> dict[str, Any]:
     }
 
 
-def _classification(
+def classify(
     group: str | UnsetType | None,
     subgroup: str,
     product_set: str | UnsetType | None,
@@ -299,6 +300,7 @@ class ProductService(Service[Product, "ProductService.Repo"]):
                     created_at=p.created_at,
                     updated_at=p.updated_at,
                     certifications=[present_one(c, today, lang) for c in history] if with_history else None,
+                    import_id=p.import_id,
                 )
             )
         return out
@@ -319,20 +321,7 @@ class ProductService(Service[Product, "ProductService.Repo"]):
             query = query.where(Product.id != exclude_id)
         existing = (await self.session.execute(query)).first()
         if existing is not None:
-            raise Conflict(
-                Text(
-                    f"Chủ thể đã có sản phẩm này: {existing.code} (id {existing.id}).",
-                    f"The producer already has this product: {existing.code} (id {existing.id}).",
-                ),
-                [
-                    FieldProblem(
-                        "name",
-                        Text("Trùng tên sản phẩm của cùng chủ thể.", "Same name as another product of the producer."),
-                        "duplicate",
-                        {"existing": {"id": existing.id, "code": existing.code}},
-                    )
-                ],
-            )
+            raise product_name_taken(existing.id, existing.code)
 
     async def add(self, actor: Actor, data: ProductCreate) -> Product:
         problems = Problems()
@@ -344,7 +333,7 @@ class ProductService(Service[Product, "ProductService.Repo"]):
         except NotFound as exc:
             problems.extend(exc.problems)
             producer = None
-        classification = _classification(data.group, data.subgroup, data.product_set, problems)
+        classification = classify(data.group, data.subgroup, data.product_set, problems)
         try:
             team_id = await TeamService(self.session).team_for_registration(actor, data.team_id)
         except ValidationFailed as exc:
@@ -374,7 +363,13 @@ class ProductService(Service[Product, "ProductService.Repo"]):
         self.session.add(product)
         await self.session.flush()
         record(
-            self.session, actor, "create", "ocop_product", product.id, area_id=product.area_id, after=_snapshot(product)
+            self.session,
+            actor,
+            "create",
+            "ocop_product",
+            product.id,
+            area_id=product.area_id,
+            after=product_snapshot(product),
         )
         await self.commit()
         return product
@@ -383,7 +378,7 @@ class ProductService(Service[Product, "ProductService.Repo"]):
         product = await self.one(actor, product_id)
         if product.version != data.version:
             raise StaleWrite()
-        before = _snapshot(product)
+        before = product_snapshot(product)
         problems = Problems()
         if not isinstance(data.name, UnsetType):
             product.name = _clean(data.name)
@@ -396,7 +391,7 @@ class ProductService(Service[Product, "ProductService.Repo"]):
             product_set = data.product_set if not isinstance(data.product_set, UnsetType) else UNSET
             if isinstance(data.subgroup, str) and isinstance(product_set, UnsetType):
                 product_set = None  # a new subgroup drops the old product set unless one is given
-            classification = _classification(data.group, subgroup, product_set, problems)
+            classification = classify(data.group, subgroup, product_set, problems)
             if classification is not None:
                 product.group_code, product.subgroup_code, new_set = classification
                 if not isinstance(product_set, UnsetType):
@@ -411,7 +406,7 @@ class ProductService(Service[Product, "ProductService.Repo"]):
         producer = await self.session.get(Producer, product.producer_id)
         assert producer is not None
         product.search_text = " ".join((product.name_search, product.code.lower(), producer.name_search))
-        old, new = changed(before, _snapshot(product))
+        old, new = changed(before, product_snapshot(product))
         if new:
             record(
                 self.session,

@@ -108,6 +108,7 @@ class Onboarding(BigIntAuditBase):
     check_final_url: Mapped[str | None] = mapped_column(String(2000), nullable=True)
     broken: Mapped[bool] = mapped_column(Boolean, default=False)
     broken_since: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), nullable=True)
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id"), nullable=True, index=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}

@@ -2,7 +2,7 @@
 
 The vendor row stays (its market, stall, status and history still count in every figure), but the
 name, phone, personal ID, household-business number and bank accounts are removed, and the audit entry
-records that it happened without repeating what was removed.
+records that it happened without repeating what was removed (``tracker.audit.consent``).
 """
 
 from __future__ import annotations
@@ -10,14 +10,11 @@ from __future__ import annotations
 from sqlalchemy import update
 
 from tracker.accounts.actor import Actor
-from tracker.audit.services import record
-from tracker.lib import clock
+from tracker.audit.consent import ANONYMISED_NAME, ANONYMISED_SEARCH, anonymise
 from tracker.lib.exceptions import Conflict
 from tracker.lib.i18n import Text
 from vendors.models import PaymentAccount, Vendor
 from vendors.services.vendors import VendorService
-
-ANONYMISED_NAME = "(đã ẩn danh)"
 
 
 async def withdraw_consent(service: VendorService, actor: Actor, vendor_id: int, reason: str | None) -> Vendor:
@@ -31,23 +28,26 @@ async def withdraw_consent(service: VendorService, actor: Actor, vendor_id: int,
         .values(account_number="", account_name="", active=False, is_primary=False)
         .execution_options(synchronize_session=False)
     )
-    vendor.full_name = ANONYMISED_NAME
-    vendor.name_search = "da an danh"
-    vendor.phone = None
-    vendor.shares_phone = False
-    vendor.personal_id = None
-    vendor.household_business_no = None
-    vendor.consent_date = None
-    vendor.search_text = f"da an danh {vendor.code.lower()}"
-    vendor.updated_at = clock.now()
-    record(
+    anonymise(
         session,
         actor,
-        "anonymise",
         "vendor",
-        vendor.id,
+        vendor,
+        {
+            "full_name": ANONYMISED_NAME,
+            "phone": None,
+            "personal_id": None,
+            "household_business_no": None,
+            "consent_date": None,
+        },
+        derived={
+            "name_search": ANONYMISED_SEARCH,
+            "shares_phone": False,
+            "search_text": f"{ANONYMISED_SEARCH} {vendor.code.lower()}",
+        },
         area_id=vendor.area_id,
-        after={"reason": (reason or "").strip() or None, "consent": "withdrawn"},
+        reason=reason,
+        elsewhere=("payment_accounts",),
     )
     await service.commit()
     return vendor

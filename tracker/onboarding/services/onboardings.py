@@ -81,7 +81,7 @@ class OnboardingFilters:
     sort: str = "-id"
 
 
-def _snapshot(o: Onboarding) -> dict[str, Any]:
+def onboarding_snapshot(o: Onboarding) -> dict[str, Any]:
     return {
         "subject_kind": o.subject_kind,
         "product_id": o.product_id,
@@ -128,7 +128,7 @@ def last_check(o: Onboarding, lang: Lang) -> LastCheck | None:
     )
 
 
-def _evidence(raw: str | None, problems: Problems) -> str | None:
+def checked_evidence(raw: str | None, problems: Problems) -> str | None:
     if raw is None or not raw.strip():
         return None
     value = raw.strip()
@@ -145,7 +145,7 @@ def _evidence(raw: str | None, problems: Problems) -> str | None:
     return value
 
 
-def _duplicate_subject(existing: Onboarding, platform: Platform, subject: Subject) -> Conflict:
+def subject_taken(existing: Onboarding, platform: Platform, subject: Subject) -> Conflict:
     return Conflict(
         Text(
             f"{subject.code} đã có hồ sơ trên {platform.name}: hồ sơ {existing.id}.",
@@ -157,6 +157,75 @@ def _duplicate_subject(existing: Onboarding, platform: Platform, subject: Subjec
                 Text("Đã có hồ sơ cho đối tượng này trên sàn này.", "A record exists for this subject here."),
                 "duplicate",
                 {"existing": {"id": existing.id, "stage": existing.stage}},
+            )
+        ],
+    )
+
+
+def check_initial_stage(stage: str, subject_kind: str | None, has_listing: bool, problems: Problems) -> None:
+    """A new record's stage and listing address: where a record may start, and what each start needs."""
+    if stage not in INITIAL_STAGES:
+        problems.add(
+            "stage",
+            Text(
+                "Hồ sơ mới chỉ bắt đầu từ “dự kiến” đến “đang bán”.",
+                "A new record starts at a stage from planned to listing_live.",
+            ),
+            "not_initial",
+        )
+    elif subject_kind == "producer" and stage not in SHOP_STAGES:
+        problems.add(
+            "stage",
+            Text(
+                "Hồ sơ gian hàng dừng ở “gian hàng hoạt động”; sản phẩm có hồ sơ riêng.",
+                "A shop record ends at shop_active; products have their own records.",
+            ),
+            "shop_record",
+        )
+    if has_listing and subject_kind == "producer":
+        problems.add(
+            "listing_url",
+            Text("Hồ sơ gian hàng không có địa chỉ sản phẩm.", "A shop record has no listing address."),
+            "shop_record",
+        )
+    elif not has_listing and stage in NEEDS_LISTING:
+        problems.add(
+            "listing_url",
+            Text("Cần địa chỉ sản phẩm trên sàn.", "The listing address is needed."),
+            "required",
+        )
+
+
+def invalid_transition(current: str, wanted: str, allowed: list[str]) -> Conflict:
+    return Conflict(
+        Text(
+            f"Không thể chuyển từ “{STAGES[current].vi}” sang “{STAGES[wanted].vi}”.",
+            f"Cannot move from “{STAGES[current].en}” to “{STAGES[wanted].en}”.",
+        ),
+        [
+            FieldProblem(
+                "stage",
+                Text("Chuyển bước không hợp lệ.", "Invalid stage change."),
+                "invalid_transition",
+                {"current": current, "allowed": allowed},
+            )
+        ],
+    )
+
+
+def item_taken(platform: Platform, existing: Onboarding, subject: Subject) -> Conflict:
+    return Conflict(
+        Text(
+            f"Sản phẩm này trên {platform.name} đã được ghi ở hồ sơ {existing.id} ({subject.code} {subject.name}).",
+            f"This item on {platform.name} is already recorded in record {existing.id} "
+            f"({subject.code} {subject.name}).",
+        ),
+        [
+            FieldProblem(
+                "listing_url",
+                Text("Sản phẩm trên sàn đã được ghi.", "This item is already recorded."),
+                "duplicate",
+                {"existing": {"id": existing.id, "subject_code": subject.code, "stage": existing.stage}},
             )
         ],
     )
@@ -325,21 +394,7 @@ class OnboardingService(Service[Onboarding, "OnboardingService.Repo"]):
         if existing is None:
             return
         subject = (await self.subjects.of([existing]))[existing.id]
-        raise Conflict(
-            Text(
-                f"Sản phẩm này trên {platform.name} đã được ghi ở hồ sơ {existing.id} ({subject.code} {subject.name}).",
-                f"This item on {platform.name} is already recorded in record {existing.id} "
-                f"({subject.code} {subject.name}).",
-            ),
-            [
-                FieldProblem(
-                    "listing_url",
-                    Text("Sản phẩm trên sàn đã được ghi.", "This item is already recorded."),
-                    "duplicate",
-                    {"existing": {"id": existing.id, "subject_code": subject.code, "stage": existing.stage}},
-                )
-            ],
-        )
+        raise item_taken(platform, existing, subject)
 
     def _set_listing(self, o: Onboarding, parsed: ParsedUrl | None) -> None:
         if parsed is None:
@@ -372,44 +427,14 @@ class OnboardingService(Service[Onboarding, "OnboardingService.Repo"]):
             vendor_id=data.vendor_id,
             problems=problems,
         )
-        if data.stage not in INITIAL_STAGES:
-            problems.add(
-                "stage",
-                Text(
-                    "Hồ sơ mới chỉ bắt đầu từ “dự kiến” đến “đang bán”.",
-                    "A new record starts at a stage from planned to listing_live.",
-                ),
-                "not_initial",
-            )
-        elif subject is not None and subject.kind == "producer" and data.stage not in SHOP_STAGES:
-            problems.add(
-                "stage",
-                Text(
-                    "Hồ sơ gian hàng dừng ở “gian hàng hoạt động”; sản phẩm có hồ sơ riêng.",
-                    "A shop record ends at shop_active; products have their own records.",
-                ),
-                "shop_record",
-            )
+        check_initial_stage(data.stage, subject.kind if subject else None, bool(data.listing_url), problems)
         listing = shop = None
         if platform is not None:
-            if data.listing_url:
-                if subject is not None and subject.kind == "producer":
-                    problems.add(
-                        "listing_url",
-                        Text("Hồ sơ gian hàng không có địa chỉ sản phẩm.", "A shop record has no listing address."),
-                        "shop_record",
-                    )
-                else:
-                    listing = await self._parse(platform, data.listing_url, "product", "listing_url", problems)
-            elif data.stage in NEEDS_LISTING:
-                problems.add(
-                    "listing_url",
-                    Text("Cần địa chỉ sản phẩm trên sàn.", "The listing address is needed."),
-                    "required",
-                )
+            if data.listing_url and (subject is None or subject.kind != "producer"):
+                listing = await self._parse(platform, data.listing_url, "product", "listing_url", problems)
             if data.shop_url:
                 shop = await self._parse(platform, data.shop_url, "shop", "shop_url", problems)
-        evidence = _evidence(data.evidence_url, problems)
+        evidence = checked_evidence(data.evidence_url, problems)
         try:
             team_id = await TeamService(self.session).team_for_registration(actor, data.team_id)
         except ValidationFailed as exc:
@@ -461,7 +486,7 @@ class OnboardingService(Service[Onboarding, "OnboardingService.Repo"]):
             "onboarding",
             onboarding.id,
             area_id=subject.area_id,
-            after={**_snapshot(onboarding), "platform": platform.key, "team_id": team_id},
+            after={**onboarding_snapshot(onboarding), "platform": platform.key, "team_id": team_id},
             at=now,
         )
         await self.commit()
@@ -477,14 +502,14 @@ class OnboardingService(Service[Onboarding, "OnboardingService.Repo"]):
             )
         )
         if existing is not None:
-            raise _duplicate_subject(existing, platform, subject)
+            raise subject_taken(existing, platform, subject)
 
     async def edit(self, actor: Actor, onboarding_id: int, data: OnboardingUpdate) -> Onboarding:
         onboarding = await self.one(actor, onboarding_id)
         if onboarding.version != data.version:
             raise StaleWrite()
         platform = await PlatformService(self.session).one(onboarding.platform_id)
-        before = _snapshot(onboarding)
+        before = onboarding_snapshot(onboarding)
         problems = Problems()
         if not isinstance(data.listing_url, UnsetType):
             if data.listing_url is None or not data.listing_url.strip():
@@ -521,7 +546,7 @@ class OnboardingService(Service[Onboarding, "OnboardingService.Repo"]):
             problems.raise_if_any()
         if onboarding.item_key != before["item_key"]:
             await self.check_item_free(platform, onboarding.item_key, onboarding.id)
-        old, new = changed(before, _snapshot(onboarding))
+        old, new = changed(before, onboarding_snapshot(onboarding))
         if new:
             record(
                 self.session,
@@ -543,20 +568,7 @@ class OnboardingService(Service[Onboarding, "OnboardingService.Repo"]):
         current, wanted = onboarding.stage, data.stage
         allowed = allowed_stages(onboarding)
         if wanted not in allowed:
-            raise Conflict(
-                Text(
-                    f"Không thể chuyển từ “{STAGES[current].vi}” sang “{STAGES[wanted].vi}”.",
-                    f"Cannot move from “{STAGES[current].en}” to “{STAGES[wanted].en}”.",
-                ),
-                [
-                    FieldProblem(
-                        "stage",
-                        Text("Chuyển bước không hợp lệ.", "Invalid stage change."),
-                        "invalid_transition",
-                        {"current": current, "allowed": allowed},
-                    )
-                ],
-            )
+            raise invalid_transition(current, wanted, allowed)
         platform = await PlatformService(self.session).one(onboarding.platform_id)
         problems = Problems()
         reason = (data.reason or "").strip() or None
@@ -566,8 +578,8 @@ class OnboardingService(Service[Onboarding, "OnboardingService.Repo"]):
                 Text("Cần ghi lý do sàn từ chối.", "Give the reason the platform rejected the listing."),
                 "required",
             )
-        evidence = _evidence(data.evidence_url, problems)
-        before = _snapshot(onboarding)
+        evidence = checked_evidence(data.evidence_url, problems)
+        before = onboarding_snapshot(onboarding)
         if data.listing_url:
             if onboarding.subject_kind == "producer":
                 problems.add(
@@ -637,7 +649,7 @@ class OnboardingService(Service[Onboarding, "OnboardingService.Repo"]):
                 reason=reason,
             )
         )
-        old, new = changed(before, _snapshot(onboarding))
+        old, new = changed(before, onboarding_snapshot(onboarding))
         record(
             self.session,
             actor,
