@@ -2,7 +2,8 @@
 
 Lists are the hottest path of the service (task forces search at the stall, officers page through
 their area), so this module works with SQLAlchemy Core rows rather than ORM objects:
-- one query for the page, joined to the market and unit codes, and one for the payment accounts;
+- one statement for the page: the ids from the indexes alone, then the rows joined to the market and unit
+  codes, with the payment accounts aggregated as JSON per vendor;
 - ``total`` from the trigger-kept ``vendor_tallies`` when the filters are those it is keyed by, so that
   no request counts the whole vendors table;
 - ``q`` through a substring index: FTS5 trigram on SQLite, pg_trgm on PostgreSQL.
@@ -11,6 +12,7 @@ their area), so this module works with SQLAlchemy Core rows rather than ORM obje
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -95,15 +97,6 @@ _PAGE_COLUMNS = (
 )
 
 
-_ACCOUNT_COLUMNS = (
-    PaymentAccount.id.label("account_id"),
-    PaymentAccount.bank_bin,
-    PaymentAccount.account_number,
-    PaymentAccount.account_name,
-    PaymentAccount.is_primary,
-)
-
-
 def _fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
@@ -167,7 +160,7 @@ class VendorReads:
         """The ids of the vendors a list with these filters holds, as a subquery for other domains."""
         return select(Vendor.id).where(and_(*self._conditions(actor, filters)))
 
-    async def total(self, actor: Actor, filters: VendorFilters) -> int:
+    def _total_query(self, actor: Actor, filters: VendorFilters) -> Select[tuple[int]]:
         """The number of vendors a list with these filters holds (the same conditions as the list)."""
         if filters.tallied:
             tally: list[ColumnElement[bool]] = [visible_to(actor, VendorTally.area_id)]
@@ -179,11 +172,12 @@ class VendorReads:
                 tally.append(VendorTally.status == filters.status)
             if filters.active is not None:
                 tally.append(VendorTally.active.is_(filters.active))
-            query = select(func.coalesce(func.sum(VendorTally.n), 0)).where(*tally)
-        else:
-            query = select(func.count()).select_from(Vendor).where(*self._conditions(actor, filters))
+            return select(func.coalesce(func.sum(VendorTally.n), 0)).where(*tally)
+        return select(func.count()).select_from(Vendor).where(*self._conditions(actor, filters))
+
+    async def total(self, actor: Actor, filters: VendorFilters) -> int:
         conn = await self.session.connection()
-        return int((await conn.execute(query)).scalar() or 0)
+        return int((await conn.execute(self._total_query(actor, filters))).scalar() or 0)
 
     def _page_query(self) -> Select[Any]:
         return (
@@ -200,38 +194,53 @@ class VendorReads:
         order = [column.desc() if descending else column.asc()]
         if column is not Vendor.id:
             order.append(Vendor.id.desc() if descending else Vendor.id.asc())
-        # The page's ids first, from the indexes alone; the joins only for the rows shown.
-        ids_query = self.matching_ids(actor, filters)
+        # One statement: the page's ids from the indexes alone (an uncorrelated subquery with the order
+        # and limit), then the joins and the accounts' aggregate only for the rows shown.
+        ids = self.matching_ids(actor, filters).order_by(*order).limit(page.limit).offset(page.offset).correlate(None)
+        query = self._page_query().add_columns(self._accounts_column()).where(Vendor.id.in_(ids)).order_by(*order)
+        if filters.tallied:
+            # The trigger-kept tallies answer the total cheaply, so it rides along in the same statement.
+            query = query.add_columns(self._total_query(actor, filters).scalar_subquery().label("total"))
         conn = await self.session.connection()
-        ids = list((await conn.execute(ids_query.order_by(*order).limit(page.limit).offset(page.offset))).scalars())
-        if len(ids) < page.limit and (ids or page.offset == 0):
-            total = page.offset + len(ids)  # the last page: what it holds is the rest of the count
+        rows = list(await conn.execute(query))
+        if len(rows) < page.limit and (rows or page.offset == 0):
+            total = page.offset + len(rows)  # the last page: what it holds is the rest of the count
+        elif rows and filters.tallied:
+            total = int(rows[0].total or 0)
         else:
             total = await self.total(actor, filters)
-        return await self.present(actor, ids, lang), total
+        return [self._vendor_from_row(actor, row, []) for row in rows], total
 
     async def present(
         self, actor: Actor, vendor_ids: Sequence[int], lang: Lang = "vi", warnings: list[FieldProblem] | None = None
     ) -> list[VendorOut]:
-        """The API shape of these vendors, in the given order: one query, accounts joined."""
+        """The API shape of these vendors, in the given order: one query, accounts aggregated."""
         if not vendor_ids:
             return []
-        query = (
-            self._page_query()
-            .add_columns(*_ACCOUNT_COLUMNS)
-            .outerjoin(PaymentAccount, and_(PaymentAccount.vendor_id == Vendor.id, PaymentAccount.active))
-            .where(Vendor.id.in_(vendor_ids))
-            .order_by(Vendor.id, PaymentAccount.is_primary.desc(), PaymentAccount.id)
-        )
+        query = self._page_query().add_columns(self._accounts_column()).where(Vendor.id.in_(vendor_ids))
         conn = await self.session.connection()
-        rows: dict[int, Row[Any]] = {}
-        accounts: dict[int, list[PaymentAccountOut]] = defaultdict(list)
-        for row in await conn.execute(query):
-            rows.setdefault(row.id, row)
-            if row.account_id is not None:
-                accounts[row.id].append(self._account(actor, row))
+        rows = {row.id: row for row in await conn.execute(query)}
         notes = [Problem(field=w.field, code=w.code, message=w.message(lang)) for w in warnings or []]
-        return [self._vendor(actor, rows[i], accounts.get(i, []), notes) for i in vendor_ids if i in rows]
+        return [self._vendor_from_row(actor, rows[i], notes) for i in vendor_ids if i in rows]
+
+    def _accounts_column(self) -> Any:
+        """A vendor's active payment accounts as one JSON array of ``[id, bin, number, name, primary]``:
+        a correlated aggregate instead of a join that would multiply the page's rows (ordered in Python)."""
+        item = func.json_build_array if self.session.bind.dialect.name == "postgresql" else func.json_array
+        aggregate = func.json_agg if self.session.bind.dialect.name == "postgresql" else func.json_group_array
+        fields = (
+            PaymentAccount.id,
+            PaymentAccount.bank_bin,
+            PaymentAccount.account_number,
+            PaymentAccount.account_name,
+            PaymentAccount.is_primary,
+        )
+        return (
+            select(aggregate(item(*fields)))
+            .where(PaymentAccount.vendor_id == Vendor.id, PaymentAccount.active)
+            .scalar_subquery()
+            .label("accounts")
+        )
 
     async def accounts_of(self, vendor_ids: Sequence[int]) -> dict[int, list[PaymentAccount]]:
         result: dict[int, list[PaymentAccount]] = defaultdict(list)
@@ -245,17 +254,24 @@ class VendorReads:
                 result[account.vendor_id].append(account)
         return result
 
-    def _account(self, actor: Actor, row: Row[Any]) -> PaymentAccountOut:
-        bank = self.banks.get(row.bank_bin)
+    def _account(self, actor: Actor, item: list[Any]) -> PaymentAccountOut:
+        account_id, bank_bin, number, name, primary = item
+        bank = self.banks.get(bank_bin)
         return PaymentAccountOut(
-            id=row.account_id,
-            bank_bin=row.bank_bin,
+            id=account_id,
+            bank_bin=bank_bin,
             bank_code=bank.code if bank else None,
             bank_short_name=bank.short_name if bank else None,
-            account_number=shown(actor, row.account_number, keep_end=3) or "",
-            account_name=row.account_name,
-            is_primary=row.is_primary,
+            account_number=shown(actor, number, keep_end=3) or "",
+            account_name=name,
+            is_primary=bool(primary),
         )
+
+    def _vendor_from_row(self, actor: Actor, row: Row[Any], notes: list[Problem]) -> VendorOut:
+        raw = row.accounts
+        items = [item for item in (json.loads(raw) if isinstance(raw, str) else raw) or [] if item[0] is not None]
+        items.sort(key=lambda item: (not item[4], item[0]))  # primary first, then in the order added
+        return self._vendor(actor, row, [self._account(actor, item) for item in items], notes)
 
     def _vendor(self, actor: Actor, r: Row[Any], accounts: list[PaymentAccountOut], notes: list[Problem]) -> VendorOut:
         return VendorOut(
