@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, and_, func, literal_column, select, text
+from sqlalchemy import ColumnElement, Row, Select, and_, exists, func, literal_column, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from qr.banks import BankDirectory
@@ -29,6 +29,7 @@ from tracker.lib.i18n import Lang, Text
 from tracker.lib.pagination import PageParams
 from tracker.lib.text import like_escape, search_key
 from vendors.models import Market, PaymentAccount, Vendor, VendorStatusChange, VendorTally
+from vendors.posters.models import PosterRecord
 from vendors.schemas import MarketRef, Problem, StatusHistoryItem
 from vendors.schemas import PaymentAccount as PaymentAccountOut
 from vendors.schemas import Vendor as VendorOut
@@ -216,9 +217,16 @@ class VendorReads:
         """The API shape of these vendors, in the given order: one query, accounts joined."""
         if not vendor_ids:
             return []
+        # Whether posters were printed, and whether one is live for each account: in the same query.
+        had_poster = exists().where(PosterRecord.vendor_id == Vendor.id).label("had_poster")
+        live_poster = (
+            exists()
+            .where(PosterRecord.account_id == PaymentAccount.id, PosterRecord.revoked_at.is_(None))
+            .label("live_poster")
+        )
         query = (
             self._page_query()
-            .add_columns(*_ACCOUNT_COLUMNS)
+            .add_columns(*_ACCOUNT_COLUMNS, had_poster, live_poster)
             .outerjoin(PaymentAccount, and_(PaymentAccount.vendor_id == Vendor.id, PaymentAccount.active))
             .where(Vendor.id.in_(vendor_ids))
             .order_by(Vendor.id, PaymentAccount.is_primary.desc(), PaymentAccount.id)
@@ -226,12 +234,18 @@ class VendorReads:
         conn = await self.session.connection()
         rows: dict[int, Row[Any]] = {}
         accounts: dict[int, list[PaymentAccountOut]] = defaultdict(list)
+        reprint: dict[int, bool] = {}
         for row in await conn.execute(query):
+            if row.id not in rows:
+                # The first row carries the primary account (or none): its live poster decides.
+                reprint[row.id] = bool(row.had_poster) and not (row.account_id is not None and row.live_poster)
             rows.setdefault(row.id, row)
             if row.account_id is not None:
                 accounts[row.id].append(self._account(actor, row))
         notes = [Problem(field=w.field, code=w.code, message=w.message(lang)) for w in warnings or []]
-        return [self._vendor(actor, rows[i], accounts.get(i, []), notes) for i in vendor_ids if i in rows]
+        return [
+            self._vendor(actor, rows[i], accounts.get(i, []), notes, reprint[i]) for i in vendor_ids if i in rows
+        ]
 
     async def accounts_of(self, vendor_ids: Sequence[int]) -> dict[int, list[PaymentAccount]]:
         result: dict[int, list[PaymentAccount]] = defaultdict(list)
@@ -257,7 +271,14 @@ class VendorReads:
             is_primary=row.is_primary,
         )
 
-    def _vendor(self, actor: Actor, r: Row[Any], accounts: list[PaymentAccountOut], notes: list[Problem]) -> VendorOut:
+    def _vendor(
+        self,
+        actor: Actor,
+        r: Row[Any],
+        accounts: list[PaymentAccountOut],
+        notes: list[Problem],
+        reprint_due: bool = False,
+    ) -> VendorOut:
         return VendorOut(
             id=r.id,
             code=r.code,
@@ -282,6 +303,7 @@ class VendorReads:
             payment_accounts=accounts,
             warnings=notes,
             import_id=r.import_id,
+            reprint_due=reprint_due,
         )
 
     async def history(self, actor: Actor, vendor_id: int) -> list[StatusHistoryItem]:
