@@ -26,7 +26,8 @@ async def test_poster_png_is_recorded_and_moves_the_vendor_to_qr_issued(api, mar
     (payload,) = decode_image(png_image(response.content))
     code = parse(payload)
     account = vendor["payment_accounts"][0]
-    assert code.bin == account["bank_bin"] and code.merchant_name == "LE THI HUONG"
+    assert code.bin == account["bank_bin"]
+    assert code.merchant_name == "LE THI HUONG"
 
     history = await api.taskforce.ok("GET", f"/api/vendors/{vendor['id']}/posters")
     assert len(history) == 1
@@ -57,7 +58,8 @@ async def test_same_poster_downloaded_again_reuses_its_record(api, market) -> No
     url = f"/api/vendors/{vendor['id']}/poster.pdf"
     for _ in range(3):
         response = await api.taskforce.get(url, params={"size": "A5"})
-        assert response.status_code == 200 and response.content.startswith(b"%PDF")
+        assert response.status_code == 200
+        assert response.content.startswith(b"%PDF")
     assert (await api.taskforce.get(url, params={"size": "A5", "amount": 50000})).status_code == 200
     assert (
         await api.taskforce.get(f"/api/vendors/{vendor['id']}/poster.png", params={"size": "A5"})
@@ -76,7 +78,8 @@ async def test_posted_at_the_stall(api, market) -> None:
     await api.taskforce.get(f"/api/vendors/{vendor['id']}/poster.png")
     (poster,) = await api.taskforce.ok("GET", f"/api/vendors/{vendor['id']}/posters")
     posted = await api.taskforce.ok("POST", f"/api/vendors/{vendor['id']}/posters/{poster['id']}/posted")
-    assert posted["posted_at"] is not None and posted["posted_by_id"] is not None
+    assert posted["posted_at"] is not None
+    assert posted["posted_by_id"] is not None
     again = await api.taskforce.ok("POST", f"/api/vendors/{vendor['id']}/posters/{poster['id']}/posted")
     assert again["posted_at"] == posted["posted_at"]
     other = await register(api, market["id"])
@@ -97,7 +100,8 @@ async def test_removing_the_account_revokes_its_posters_and_a_reprint_is_due(api
     changed = await api.taskforce.ok("DELETE", f"/api/vendors/{vendor['id']}/payment-accounts/{first['id']}")
     assert changed["reprint_due"] is True
     (poster,) = await api.taskforce.ok("GET", f"/api/vendors/{vendor['id']}/posters")
-    assert poster["live"] is False and poster["revoked_reason"] == "account_removed"
+    assert poster["live"] is False
+    assert poster["revoked_reason"] == "account_removed"
     refused = await api.taskforce.post(f"/api/vendors/{vendor['id']}/posters/{poster['id']}/posted")
     assert refused.status_code == 409
     listed = await api.taskforce.ok("GET", "/api/vendors", params={"market_id": market["id"]})
@@ -122,13 +126,16 @@ async def test_bilingual_field_errors(api, market) -> None:
     assert "payment account" in english.json()["detail"]
     vendor = await register(api, market["id"])
     too_big = await api.taskforce.get(f"/api/vendors/{vendor['id']}/poster.png", params={"amount": 500_000_000})
-    assert too_big.status_code == 400 and too_big.json()["extra"][0]["field"] == "amount"
+    assert too_big.status_code == 400
+    assert too_big.json()["extra"][0]["field"] == "amount"
     bad_size = await api.taskforce.get(f"/api/vendors/{vendor['id']}/poster.png", params={"size": "A3"})
-    assert bad_size.status_code == 400 and bad_size.json()["extra"][0]["field"] == "size"
+    assert bad_size.status_code == 400
+    assert bad_size.json()["extra"][0]["field"] == "size"
     sheet = await api.taskforce.get(
         f"/api/markets/{market['id']}/posters.pdf", params={"layout": "sheet", "size": "A4"}
     )
-    assert sheet.status_code == 400 and sheet.json()["extra"][0]["field"] == "size"
+    assert sheet.status_code == 400
+    assert sheet.json()["extra"][0]["field"] == "size"
 
 
 async def test_scoped_like_the_vendor_endpoints(api, market, market_hn) -> None:
@@ -189,13 +196,16 @@ async def test_decode_a_payload_string(api) -> None:
     assert broken.json()["extra"][0]["field"] == "payload"
     assert broken.json()["extra"][0]["code"] == "crc_mismatch"
     junk = await api.taskforce.post("/api/qr/decode", content=b"not json", headers={"content-type": "application/json"})
-    assert junk.status_code == 400 and junk.json()["extra"][0]["field"] == "payload"
+    assert junk.status_code == 400
+    assert junk.json()["extra"][0]["field"] == "payload"
     not_image = await api.taskforce.post("/api/qr/decode", files={"file": ("x.jpg", b"hello", "image/jpeg")})
-    assert not_image.status_code == 400 and not_image.json()["extra"][0]["code"] == "not_an_image"
+    assert not_image.status_code == 400
+    assert not_image.json()["extra"][0]["code"] == "not_an_image"
     blank = io.BytesIO()
     Image.new("L", (300, 300), 255).save(blank, "PNG")
     no_qr = await api.taskforce.post("/api/qr/decode", files={"file": ("x.png", blank.getvalue(), "image/png")})
-    assert no_qr.status_code == 400 and no_qr.json()["extra"][0]["code"] == "no_qr"
+    assert no_qr.status_code == 400
+    assert no_qr.json()["extra"][0]["code"] == "no_qr"
 
 
 async def test_bank_directory_search(api) -> None:

@@ -55,7 +55,7 @@ def decoded_out(code: qr.ParsedVietQR) -> DecodedQR:
         payload=code.payload,
         bank=BankOut(bin=code.bank.bin, code=code.bank.code, short_name=code.bank.short_name, name=code.bank.name),
         account_number=code.account,
-        service=code.service.value,  # type: ignore[arg-type]
+        service=code.service.value,
         is_card=code.is_card,
         account_name=code.merchant_name,
         merchant_city=code.merchant_city,

@@ -48,8 +48,8 @@ def read_qr_texts(data: bytes) -> list[str]:
         Image.DecompressionBombWarning,
     ):
         raise ValidationFailed([FieldProblem("file", NOT_AN_IMAGE, "not_an_image")]) from None
-    image = image.convert("L")
-    if max(image.size) > DECODE_EDGE:
-        image.thumbnail((DECODE_EDGE, DECODE_EDGE))
-    results = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+    grey = image.convert("L")
+    if max(grey.size) > DECODE_EDGE:
+        grey.thumbnail((DECODE_EDGE, DECODE_EDGE))
+    results = zxingcpp.read_barcodes(grey, formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode))
     return [r.text for r in results if r.valid and r.text]
