@@ -243,9 +243,7 @@ class VendorReads:
             if row.account_id is not None:
                 accounts[row.id].append(self._account(actor, row))
         notes = [Problem(field=w.field, code=w.code, message=w.message(lang)) for w in warnings or []]
-        return [
-            self._vendor(actor, rows[i], accounts.get(i, []), notes, reprint[i]) for i in vendor_ids if i in rows
-        ]
+        return [self._vendor(actor, rows[i], accounts.get(i, []), notes, reprint[i]) for i in vendor_ids if i in rows]
 
     async def accounts_of(self, vendor_ids: Sequence[int]) -> dict[int, list[PaymentAccount]]:
         result: dict[int, list[PaymentAccount]] = defaultdict(list)
