@@ -105,6 +105,23 @@ _ACCOUNT_COLUMNS = (
 )
 
 
+def _reprint_due() -> Any:
+    """A poster was printed once, but none is live for the vendor's current (primary) account."""
+    printed = exists().where(PosterRecord.vendor_id == Vendor.id)
+    live = (
+        select(PosterRecord.id)
+        .join(PaymentAccount, PaymentAccount.id == PosterRecord.account_id)
+        .where(
+            PosterRecord.vendor_id == Vendor.id,
+            PosterRecord.revoked_at.is_(None),
+            PaymentAccount.active,
+            PaymentAccount.is_primary,
+        )
+        .exists()
+    )
+    return and_(printed, ~live).label("reprint_due")
+
+
 def _fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
@@ -188,7 +205,7 @@ class VendorReads:
 
     def _page_query(self) -> Select[Any]:
         return (
-            select(*_PAGE_COLUMNS)
+            select(*_PAGE_COLUMNS, _reprint_due())
             .join(Market, Market.id == Vendor.market_id)
             .join(AreaUnit, AreaUnit.id == Vendor.area_id)
         )
@@ -217,16 +234,9 @@ class VendorReads:
         """The API shape of these vendors, in the given order: one query, accounts joined."""
         if not vendor_ids:
             return []
-        # Whether posters were printed, and whether one is live for each account: in the same query.
-        had_poster = exists().where(PosterRecord.vendor_id == Vendor.id).label("had_poster")
-        live_poster = (
-            exists()
-            .where(PosterRecord.account_id == PaymentAccount.id, PosterRecord.revoked_at.is_(None))
-            .label("live_poster")
-        )
         query = (
             self._page_query()
-            .add_columns(*_ACCOUNT_COLUMNS, had_poster, live_poster)
+            .add_columns(*_ACCOUNT_COLUMNS)
             .outerjoin(PaymentAccount, and_(PaymentAccount.vendor_id == Vendor.id, PaymentAccount.active))
             .where(Vendor.id.in_(vendor_ids))
             .order_by(Vendor.id, PaymentAccount.is_primary.desc(), PaymentAccount.id)
@@ -234,16 +244,12 @@ class VendorReads:
         conn = await self.session.connection()
         rows: dict[int, Row[Any]] = {}
         accounts: dict[int, list[PaymentAccountOut]] = defaultdict(list)
-        reprint: dict[int, bool] = {}
         for row in await conn.execute(query):
-            if row.id not in rows:
-                # The first row carries the primary account (or none): its live poster decides.
-                reprint[row.id] = bool(row.had_poster) and not (row.account_id is not None and row.live_poster)
             rows.setdefault(row.id, row)
             if row.account_id is not None:
                 accounts[row.id].append(self._account(actor, row))
         notes = [Problem(field=w.field, code=w.code, message=w.message(lang)) for w in warnings or []]
-        return [self._vendor(actor, rows[i], accounts.get(i, []), notes, reprint[i]) for i in vendor_ids if i in rows]
+        return [self._vendor(actor, rows[i], accounts.get(i, []), notes) for i in vendor_ids if i in rows]
 
     async def accounts_of(self, vendor_ids: Sequence[int]) -> dict[int, list[PaymentAccount]]:
         result: dict[int, list[PaymentAccount]] = defaultdict(list)
@@ -269,14 +275,7 @@ class VendorReads:
             is_primary=row.is_primary,
         )
 
-    def _vendor(
-        self,
-        actor: Actor,
-        r: Row[Any],
-        accounts: list[PaymentAccountOut],
-        notes: list[Problem],
-        reprint_due: bool = False,
-    ) -> VendorOut:
+    def _vendor(self, actor: Actor, r: Row[Any], accounts: list[PaymentAccountOut], notes: list[Problem]) -> VendorOut:
         return VendorOut(
             id=r.id,
             code=r.code,
@@ -301,7 +300,7 @@ class VendorReads:
             payment_accounts=accounts,
             warnings=notes,
             import_id=r.import_id,
-            reprint_due=reprint_due,
+            reprint_due=bool(r.reprint_due),
         )
 
     async def history(self, actor: Actor, vendor_id: int) -> list[StatusHistoryItem]:
