@@ -213,6 +213,22 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_posters(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from vendors.posters.commands import print_market_posters
+
+    output = Path(args.output)
+    status, content = asyncio.run(
+        print_market_posters(
+            _settings(), market=args.market, layout=args.layout, size=args.size, output=output, as_user=args.as_user
+        )
+    )
+    if status == 0:
+        output.write_bytes(content)
+    return status
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tracker", description="Chợ Số: thanh toán không tiền mặt và OCOP.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -293,6 +309,14 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--as", dest="as_user", default=None, help="nhập với tư cách tài khoản này / act as this user")
     imp.add_argument("--errors", default=None, help="ghi tệp lỗi ra đây (.xlsx hoặc .csv) / write the error file")
     imp.set_defaults(func=cmd_import)
+
+    posters = commands.add_parser("posters", help="in áp phích VietQR của một chợ / print a market's posters")
+    posters.add_argument("--market", required=True, help="mã chợ / market code")
+    posters.add_argument("--layout", choices=["page", "sheet"], default="page", help="sheet: 4 A6 trên tờ A4")
+    posters.add_argument("--size", choices=["A6", "A5", "A4"], default="A6")
+    posters.add_argument("-o", "--output", required=True, help="tệp .pdf hoặc .zip / the .pdf or .zip file")
+    posters.add_argument("--as", dest="as_user", default=None, help="in với tư cách tài khoản này / act as this user")
+    posters.set_defaults(func=cmd_posters)
 
     listings = commands.add_parser("listings", help="sản phẩm trên sàn TMĐT / e-commerce listings")
     listings_sub = listings.add_subparsers(dest="listings_command", required=True)

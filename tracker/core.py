@@ -77,6 +77,8 @@ class TrackerPlugin(InitPluginProtocol):
         from tracker.onboarding.services import CheckService, OnboardingService, PlatformService, StatusService
         from vendors.controllers import MarketController, VendorController
         from vendors.deps import provide_vendor_service
+        from vendors.posters.controllers import PosterController, QRController
+        from vendors.posters.deps import provide_poster_service
         from vendors.services import MarketService
 
         settings = self.settings
@@ -112,6 +114,8 @@ class TrackerPlugin(InitPluginProtocol):
                 AuditController,
                 MarketController,
                 VendorController,
+                PosterController,
+                QRController,
                 ImportController,
                 ProducerController,
                 ProductController,
@@ -134,6 +138,7 @@ class TrackerPlugin(InitPluginProtocol):
                 "audit_service": service_provider(AuditService),
                 "market_service": service_provider(MarketService),
                 "vendor_service": Provide(provide_vendor_service),
+                "poster_service": Provide(provide_poster_service),
                 "import_service": Provide(provide_import_service),
                 "producer_service": service_provider(ProducerService),
                 "product_service": service_provider(ProductService),

@@ -164,6 +164,8 @@ class Vendor(Schema):
     payment_accounts: list[PaymentAccount] | None
     warnings: list[Problem] = msgspec.field(default_factory=list)
     import_id: int | None = None  # the spreadsheet import that created or last changed it
+    # A poster was printed once, but none is valid for the current (primary) account: print again.
+    reprint_due: bool = False
 
 
 class StatusHistoryItem(Schema):

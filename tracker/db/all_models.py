@@ -13,6 +13,7 @@ from tracker.db.base import metadata
 from tracker.imports import models as imports_models
 from tracker.onboarding import models as onboarding_models
 from vendors import models as vendors_models
+from vendors.posters import models as posters_models
 
 __all__ = [
     "accounts_models",
@@ -22,5 +23,6 @@ __all__ = [
     "metadata",
     "ocop_models",
     "onboarding_models",
+    "posters_models",
     "vendors_models",
 ]

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, and_, func, literal_column, select, text
+from sqlalchemy import ColumnElement, Row, Select, and_, exists, func, literal_column, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from qr.banks import BankDirectory
@@ -31,6 +31,7 @@ from tracker.lib.i18n import Lang, Text
 from tracker.lib.pagination import PageParams
 from tracker.lib.text import like_escape, search_key
 from vendors.models import Market, PaymentAccount, Vendor, VendorStatusChange, VendorTally
+from vendors.posters.models import PosterRecord
 from vendors.schemas import MarketRef, Problem, StatusHistoryItem
 from vendors.schemas import PaymentAccount as PaymentAccountOut
 from vendors.schemas import Vendor as VendorOut
@@ -95,6 +96,23 @@ _PAGE_COLUMNS = (
     Vendor.updated_at,
     Vendor.import_id,
 )
+
+
+def _reprint_due() -> Any:
+    """A poster was printed once, but none is live for the vendor's current (primary) account."""
+    printed = exists().where(PosterRecord.vendor_id == Vendor.id)
+    live = (
+        select(PosterRecord.id)
+        .join(PaymentAccount, PaymentAccount.id == PosterRecord.account_id)
+        .where(
+            PosterRecord.vendor_id == Vendor.id,
+            PosterRecord.revoked_at.is_(None),
+            PaymentAccount.active,
+            PaymentAccount.is_primary,
+        )
+        .exists()
+    )
+    return and_(printed, ~live).label("reprint_due")
 
 
 def _fts_phrase(term: str) -> str:
@@ -181,7 +199,7 @@ class VendorReads:
 
     def _page_query(self) -> Select[Any]:
         return (
-            select(*_PAGE_COLUMNS)
+            select(*_PAGE_COLUMNS, _reprint_due())
             .join(Market, Market.id == Vendor.market_id)
             .join(AreaUnit, AreaUnit.id == Vendor.area_id)
         )
@@ -298,6 +316,7 @@ class VendorReads:
             payment_accounts=accounts,
             warnings=notes,
             import_id=r.import_id,
+            reprint_due=bool(r.reprint_due),
         )
 
     async def history(self, actor: Actor, vendor_id: int) -> list[StatusHistoryItem]:

@@ -28,6 +28,7 @@ from tracker.lib.schema import UnsetType
 from tracker.lib.service import Service
 from tracker.lib.text import search_key
 from vendors.models import PaymentAccount, Vendor, VendorStatusChange
+from vendors.posters.revocation import revoke_for_accounts
 from vendors.reference import STATUS_TRANSITIONS, VENDOR_STATUSES
 from vendors.schemas import (
     Deactivation,
@@ -422,6 +423,7 @@ class VendorService(VendorReads, Service[Vendor, "VendorService.Repo"]):
         if account is None or account.vendor_id != vendor.id or not account.active:
             raise NotFound(Text(f"Không tìm thấy tài khoản {account_id}.", f"Account {account_id} not found."))
         account.active = False
+        await revoke_for_accounts(self.session, [account.id], "account_removed")
         if account.is_primary:
             account.is_primary = False
             others = (await self.accounts_of([vendor.id])).get(vendor.id, [])

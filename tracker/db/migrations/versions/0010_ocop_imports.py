@@ -1,7 +1,7 @@
 """the import id of OCOP producers, products, certifications and onboardings; producers' anonymisation time
 
 Revision ID: 0010_ocop_imports
-Revises: 0007_onboarding
+Revises: 0008_posters
 Create Date: 2026-11-28
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010_ocop_imports"
-down_revision: str | Sequence[str] | None = "0007_onboarding"
+down_revision: str | Sequence[str] | None = "0008_posters"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

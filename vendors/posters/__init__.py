@@ -1,0 +1,1 @@
+"""VietQR posters in the tracker: issued poster records, their endpoints, and reading QR codes."""
