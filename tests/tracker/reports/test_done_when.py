@@ -27,7 +27,8 @@ async def test_the_office_reviews_duy_xuyen(api):
     report = await api.officer.ok("GET", "/api/reports/uptake?area=508")
     assert report["by"] == "unit"
     assert {r["code"] for r in report["rows"]} == NEW_COMMUNES
-    assert row(report, "20611")["vendors"] == 0 and row(report, "20611")["markets"] == 0  # Thu Bồn: nothing yet
+    assert row(report, "20611")["vendors"] == 0
+    assert row(report, "20611")["markets"] == 0
     np = row(report, "20599")
     assert (np["markets"], np["stalls"], np["vendors"], np["with_account"], np["with_poster"], np["active"]) == (
         1,
@@ -37,7 +38,8 @@ async def test_the_office_reviews_duy_xuyen(api):
         2,
         1,
     )
-    assert np["active_share"] == 0.01 and np["with_poster_share"] == 0.02
+    assert np["active_share"] == 0.01
+    assert np["with_poster_share"] == 0.02
     # The 2024 registrations under Xã Duy Trinh count in today's Xã Duy Xuyên.
     assert row(report, "20623")["vendors"] == 2
     for figure in ("markets", "stalls", "vendors", "with_account", "with_poster", "active"):
@@ -47,12 +49,14 @@ async def test_the_office_reviews_duy_xuyen(api):
     assert (await api.officer.ok("GET", "/api/markets?area=508"))["total"] == report["total"]["markets"]
 
     drilled = await api.officer.ok("GET", np["drilldown"]["vendors"])
-    assert drilled["total"] == np["vendors"] and {v["id"] for v in drilled["items"]} == {v["id"] for v in np_vendors}
+    assert drilled["total"] == np["vendors"]
+    assert {v["id"] for v in drilled["items"]} == {v["id"] for v in np_vendors}
     assert (await api.officer.ok("GET", np["drilldown"]["active"]))["total"] == np["active"]
     assert (await api.officer.ok("GET", np["drilldown"]["markets"]))["total"] == np["markets"]
 
     xlsx = await api.officer.get("/api/reports/uptake?area=508&format=xlsx")
-    assert xlsx.status_code == 200 and "spreadsheetml" in xlsx.headers["content-type"]
+    assert xlsx.status_code == 200
+    assert "spreadsheetml" in xlsx.headers["content-type"]
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).worksheets[0]
     assert "area=508" in str(sheet["B1"].value)
     assert sheet.freeze_panes == "A4"
@@ -64,10 +68,12 @@ async def test_the_office_reviews_duy_xuyen(api):
     assert text.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(text.decode("utf-8-sig"))))
     (np_csv,) = [r for r in rows if r[0] == "20599"]
-    assert np_csv[1] == "Xã Nam Phước" and [int(x) for x in np_csv[2:8]] == [1, 100, 3, 3, 2, 1]
+    assert np_csv[1] == "Xã Nam Phước"
+    assert [int(x) for x in np_csv[2:8]] == [1, 100, 3, 3, 2, 1]
 
     png = await api.officer.get("/api/reports/uptake/chart.png?area=508")
-    assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
+    assert png.status_code == 200
+    assert png.content.startswith(b"\x89PNG")
 
     target = await api.officer.ok(
         "POST",
@@ -91,7 +97,8 @@ async def test_the_office_reviews_duy_xuyen(api):
 
     # The same report by the units in force in mid-2024: the former communes, Duy Trinh holding the two.
     before = await api.officer.ok("GET", "/api/reports/uptake?area=508&on=2024-06-01")
-    assert "20617" in {r["code"] for r in before["rows"]} and len(before["rows"]) >= 13
+    assert "20617" in {r["code"] for r in before["rows"]}
+    assert len(before["rows"]) >= 13
     assert row(before, "20617")["vendors"] == 2
     assert (await api.officer.ok("GET", row(before, "20617")["drilldown"]["vendors"]))["total"] == 2
     # ... and month by month: the two were registered in May 2024.
