@@ -75,7 +75,7 @@ class TrackerPlugin(InitPluginProtocol):
         from tracker.onboarding.deps import provide_public_status_service
         from tracker.onboarding.services import CheckService, OnboardingService, PlatformService, StatusService
         from tracker.reports.controllers import ReportController, TargetController
-        from tracker.reports.service import ReportService
+        from tracker.reports.deps import provide_report_service
         from tracker.reports.targets import TargetService
         from vendors.controllers import MarketController, VendorController
         from vendors.deps import provide_vendor_service
@@ -146,7 +146,7 @@ class TrackerPlugin(InitPluginProtocol):
                 "check_service": service_provider(CheckService),
                 "status_service": service_provider(StatusService),
                 "public_status_service": Provide(provide_public_status_service),
-                "report_service": service_provider(ReportService),
+                "report_service": Provide(provide_report_service),
                 "target_service": service_provider(TargetService),
             }
         )
