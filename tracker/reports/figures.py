@@ -63,12 +63,6 @@ def vendor_counts(
     )
 
 
-def market_rows(conditions: list[ColumnElement[bool]]) -> Select[Any]:
-    return select(Market.id, Market.code, Market.name, Market.area_id, Market.stall_count, Market.active).where(
-        *conditions
-    )
-
-
 def market_counts(conditions: list[ColumnElement[bool]], as_of: dt.datetime) -> Select[Any]:
     """Markets and stalls open just before ``as_of`` (a market closed later still counts then)."""
     open_then = and_(Market.created_at < as_of, or_(Market.active.is_(True), Market.updated_at >= as_of))

@@ -6,15 +6,16 @@ from collections import defaultdict
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import ColumnElement, true
+from sqlalchemy import ColumnElement, func, null, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tracker.accounts.actor import Actor
+from tracker.areas.models import AreaReach, AreaUnit
 from tracker.areas.scope import visible_to, within
 from tracker.lib import clock
-from tracker.reports.figures import market_rows, vendor_counts
+from tracker.reports.figures import vendor_counts
 from tracker.reports.schemas import AreaInfo, Breakdown, Drilldown, UptakeFigures, UptakeReport, UptakeRow
-from tracker.reports.units import Scope, Unit, child_of_units
+from tracker.reports.units import Scope, Unit
 from vendors.models import Market, Vendor
 
 COUNTS = ("markets", "stalls", "vendors", "with_account", "with_poster", "active")
@@ -92,73 +93,79 @@ def _market_row(market: Any, area_code: str | None, counts: dict[str, int]) -> U
     )
 
 
+def _figures_query(actor: Actor, scope: Scope, by: Breakdown) -> Any:
+    """Every market of the area with its vendors' counts, its unit's code and the child that covers it.
+
+    One statement: a vendor's area is its market's (copied on registration, moved with the market), so
+    grouping the area's vendors by market and attributing each market to the child covering its unit
+    gives the same counts as the list endpoint's ``area=`` filter on the vendors themselves.
+    """
+    counts = vendor_counts(area_conditions(actor, scope, Vendor.area_id), [Vendor.market_id]).subquery()
+    child: Any = null()
+    if by == "unit" and scope.children:
+        child = (
+            select(func.min(AreaReach.ancestor_id))
+            .where(AreaReach.unit_id == Market.area_id, AreaReach.ancestor_id.in_([c.id for c in scope.children]))
+            .scalar_subquery()
+        )
+    return (
+        select(
+            Market.id,
+            Market.code,
+            Market.name,
+            Market.stall_count,
+            Market.active,
+            AreaUnit.code.label("area_code"),
+            child.label("child"),
+            counts.c.vendors,
+            counts.c.with_account,
+            counts.c.with_poster,
+            counts.c.active.label("active_vendors"),
+        )
+        .join(AreaUnit, AreaUnit.id == Market.area_id)
+        .outerjoin(counts, counts.c.market_id == Market.id)
+        .where(*area_conditions(actor, scope, Market.area_id))
+    )
+
+
+def _counts_of(market: Any) -> dict[str, int]:
+    return {
+        "markets": 1 if market.active else 0,
+        "stalls": market.stall_count if market.active else 0,
+        "vendors": int(market.vendors or 0),
+        "with_account": int(market.with_account or 0),
+        "with_poster": int(market.with_poster or 0),
+        "active": int(market.active_vendors or 0),
+    }
+
+
 async def uptake(session: AsyncSession, actor: Actor, scope: Scope, by: Breakdown) -> UptakeReport:
     conn = await session.connection()
-    markets = list(await conn.execute(market_rows(area_conditions(actor, scope, Market.area_id))))
-    grouped = await conn.execute(
-        vendor_counts(area_conditions(actor, scope, Vendor.area_id), [Vendor.area_id, Vendor.market_id])
-    )
-    per_market: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    per_unit: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for m in markets:
-        if m.active:
-            for counts in (per_market[m.id], per_unit[m.area_id]):
-                counts["markets"] += 1
-                counts["stalls"] += m.stall_count
-    for row in grouped:
-        for counts in (per_market[row.market_id], per_unit[row.area_id]):
-            for name in ("vendors", "with_account", "with_poster", "active"):
-                counts[name] += int(getattr(row, name))
+    markets = sorted(await conn.execute(_figures_query(actor, scope, by)), key=lambda m: m.code)
     total: dict[str, int] = defaultdict(int)
-    for counts in per_unit.values():
+    per_child: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    rows: list[UptakeRow] = []
+    for m in markets:
+        counts = _counts_of(m)
         for name in COUNTS:
             total[name] += counts[name]
-
-    rows: list[UptakeRow] = []
-    assigned: dict[str, int] = defaultdict(int)
-    on = _on_param(scope)
+            if m.child is not None:
+                per_child[m.child][name] += counts[name]
+        if by == "market" and (m.active or counts["vendors"]):
+            rows.append(_market_row(m, m.area_code, counts))
     if by == "unit":
-        child_of = await child_of_units(session, scope.children, per_unit)
-        per_child: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-        for unit_id, counts in per_unit.items():
-            if unit_id in child_of:
-                for name in COUNTS:
-                    per_child[child_of[unit_id]][name] += counts[name]
-        for child in scope.children:
-            counts = per_child.get(child.id, {})
-            rows.append(_unit_row(child, dict(counts), on))
-            for name in COUNTS:
-                assigned[name] += counts.get(name, 0)
-    else:
-        codes = await _unit_codes(session, {m.area_id for m in markets})
-        for m in sorted(markets, key=lambda m: m.code):
-            counts = per_market.get(m.id, {})
-            if not m.active and not counts.get("vendors"):
-                continue
-            rows.append(_market_row(m, codes.get(m.area_id), dict(counts)))
-            for name in COUNTS:
-                assigned[name] += counts.get(name, 0)
-    unassigned = {name: total[name] - assigned[name] for name in COUNTS}
+        on = _on_param(scope)
+        rows = [_unit_row(child, dict(per_child.get(child.id, {})), on) for child in scope.children]
+    assigned = {name: sum(getattr(r, name) for r in rows) for name in COUNTS}
     return UptakeReport(
         area=area_info(scope.area),
         on=scope.on,
         by=by,
         rows=rows,
-        unassigned=figures(unassigned),
+        unassigned=figures({name: total[name] - assigned[name] for name in COUNTS}),
         total=figures(dict(total)),
         targets=[],
     )
 
 
-async def _unit_codes(session: AsyncSession, unit_ids: set[int]) -> dict[int, str]:
-    from sqlalchemy import select
-
-    from tracker.areas.models import AreaUnit
-
-    if not unit_ids:
-        return {}
-    rows = await session.execute(select(AreaUnit.id, AreaUnit.code).where(AreaUnit.id.in_(unit_ids)))
-    return {r.id: r.code for r in rows}
-
-
-__all__ = ["area_conditions", "figures", "share", "true", "uptake"]
+__all__ = ["area_conditions", "figures", "share", "uptake"]
