@@ -20,6 +20,7 @@ from tracker.reports.trend import months_between, trend
 from tracker.reports.units import Scope, resolve_scope
 from tracker.reports.uptake import uptake
 
+EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
 VENDOR_INDICATORS = ("vendors", "with_account", "with_poster", "active")
 DEFAULT_WEEKS = 12
 DEFAULT_MONTHS = 12
@@ -41,6 +42,7 @@ class ReportService:
         self, actor: Actor, area_code: str | None = None, on: dt.date | None = None, by: Breakdown | None = None
     ) -> UptakeReport:
         ensure_reader(actor)
+        check_date("on", on)
         scope = await resolve_scope(self.session, actor, area_code, on)
         report = await uptake(self.session, actor, scope, by or ("unit" if scope.children else "market"))
         report.targets = await self._progress(actor, scope, VENDOR_INDICATORS)
@@ -48,6 +50,7 @@ class ReportService:
 
     async def ocop(self, actor: Actor, area_code: str | None = None, on: dt.date | None = None) -> OcopReport:
         ensure_reader(actor)
+        check_date("on", on)
         scope = await resolve_scope(self.session, actor, area_code, on)
         report = await ocop(self.session, actor, scope)
         report.targets = await self._progress(actor, scope, ("ocop_online",))
@@ -61,6 +64,7 @@ class ReportService:
         until: dt.date | None = None,
     ) -> TeamsReport:
         ensure_reader(actor)
+        check_date("until", until)
         until = until or clock.today()
         since = since or until - dt.timedelta(weeks=DEFAULT_WEEKS)
         _check_period(since, until, max_days=400)
@@ -77,10 +81,12 @@ class ReportService:
     ) -> TrendReport:
         """Month by month from ``since``'s month to ``until``'s (default: the last twelve months)."""
         ensure_reader(actor)
+        check_date("until", until)
         until = until or clock.today()
         if since is None:
             since = dt.date(until.year - 1, until.month, 1)
         _check_period(since, until, max_days=366 * 5)
+        check_date("on", on)
         scope = await resolve_scope(self.session, actor, area_code, on)
         return await trend(self.session, actor, scope, since, until)
 
@@ -94,9 +100,24 @@ class ReportService:
         return await progress(self.session, await TargetService(self.session).one(actor, target_id))
 
 
+def check_date(field: str, value: dt.date | None) -> None:
+    if value is not None and not EARLIEST <= value <= LATEST:
+        raise ValidationFailed(
+            [
+                FieldProblem(
+                    field,
+                    Text(f"Ngày phải từ {EARLIEST} đến {LATEST}.", f"The date must be from {EARLIEST} to {LATEST}."),
+                    "date_out_of_range",
+                )
+            ]
+        )
+
+
 def _check_period(since: dt.date, until: dt.date, *, max_days: int) -> None:
     from tracker.lib.i18n import Text as T
 
+    check_date("since", since)
+    check_date("until", until)
     if since > until:
         raise ValidationFailed(
             [FieldProblem("since", T("Ngày bắt đầu sau ngày kết thúc.", "since is after until."), "bad_period")]
