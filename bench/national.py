@@ -27,6 +27,12 @@ BINS = ["970405", "970436", "970415", "970418", "970422", "970403", "970423", "9
 CATEGORIES = ["rau_cu_qua", "thit", "thuy_hai_san", "gao_hang_kho", "quan_ao_vai", "an_uong", "tap_hoa", "khac"]
 WALK = ["planned", "account_created", "shop_active", "listing_submitted", "listing_live"]
 BATCH = 50_000
+TRIGGERS = [
+    ("vendors", "vendors_tally"),
+    ("vendors", "vendors_uptake_tally"),
+    ("payment_accounts", "payment_accounts_uptake_tally"),
+    ("vendor_status_changes", "status_changes_uptake_tally"),
+]
 
 
 @dataclass(frozen=True)
@@ -78,7 +84,10 @@ async def generate(dsn: str, sizes: Sizes, seed: int = 2026) -> dict[str, int]:
                 "SELECT id FROM area_units WHERE level = 'commune' AND valid_to = DATE '2025-07-01' ORDER BY id"
             )
         ]
-        await conn.execute("ALTER TABLE vendors DISABLE TRIGGER vendors_tally")
+        # The summary tables' triggers work row by row; during the bulk load they are off and the
+        # tables are rebuilt once at the end.
+        for table, trigger in TRIGGERS:
+            await conn.execute(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
         # The substring-search index serves the vendor list, not the reports; building it for a million
         # rows would double the load time on a two-core machine.
         await conn.execute("DROP INDEX IF EXISTS ix_vendors_search_text_trgm")
@@ -246,7 +255,9 @@ async def generate(dsn: str, sizes: Sizes, seed: int = 2026) -> dict[str, int]:
             "INSERT INTO vendor_tallies (area_id, market_id, status, active, n) "
             "SELECT area_id, market_id, status, active, count(*) FROM vendors GROUP BY 1, 2, 3, 4"
         )
-        await conn.execute("ALTER TABLE vendors ENABLE TRIGGER vendors_tally")
+        await conn.execute("SELECT vendor_uptake_recount(id) FROM markets")
+        for table, trigger in TRIGGERS:
+            await conn.execute(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
         counts.update(await _ocop(conn, rng, sizes, current, now, year_ago))
         for table in ("markets", "vendors", "payment_accounts", "vendor_status_changes", "ocop_products"):
             await conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")  # noqa: S608

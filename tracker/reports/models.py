@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tracker.db.base import BigIntAuditBase
+from tracker.db.base import BigIntAuditBase, BigIntBase, BigIntType
 from vendors.models import Vendor, VendorStatusChange
 
 
@@ -30,6 +30,21 @@ class Target(BigIntAuditBase):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class UptakeTally(BigIntBase):
+    """Per market: active vendors with a payment account, and with a QR poster issued.
+
+    Written only by the triggers of migration 0009_reports (they recount the market a write touched,
+    applying the rule of ``tracker/reports/posters.py``); read by the uptake report.
+    """
+
+    __tablename__ = "vendor_uptake_tallies"
+    __table_args__ = (UniqueConstraint("market_id", name="uq_vendor_uptake_tallies_market"),)
+
+    market_id: Mapped[int] = mapped_column(BigIntType)
+    with_account: Mapped[int] = mapped_column(Integer)
+    with_poster: Mapped[int] = mapped_column(Integer)
 
 
 # Indexes the reports need on other domains' tables (created by migration 0009_reports).

@@ -6,17 +6,17 @@ from collections import defaultdict
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import ColumnElement, func, null, select
+from sqlalchemy import ColumnElement, case, func, null, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tracker.accounts.actor import Actor
 from tracker.areas.models import AreaReach, AreaUnit
 from tracker.areas.scope import visible_to, within
 from tracker.lib import clock
-from tracker.reports.figures import vendor_counts
+from tracker.reports.models import UptakeTally
 from tracker.reports.schemas import AreaInfo, Breakdown, Drilldown, UptakeFigures, UptakeReport, UptakeRow
 from tracker.reports.units import Scope, Unit
-from vendors.models import Market, Vendor
+from vendors.models import Market, VendorTally
 
 COUNTS = ("markets", "stalls", "vendors", "with_account", "with_poster", "active")
 
@@ -96,11 +96,22 @@ def _market_row(market: Any, area_code: str | None, counts: dict[str, int]) -> U
 def _figures_query(actor: Actor, scope: Scope, by: Breakdown) -> Any:
     """Every market of the area with its vendors' counts, its unit's code and the child that covers it.
 
-    One statement: a vendor's area is its market's (copied on registration, moved with the market), so
-    grouping the area's vendors by market and attributing each market to the child covering its unit
-    gives the same counts as the list endpoint's ``area=`` filter on the vendors themselves.
+    One statement over summary tables kept exact by triggers: ``vendor_tallies`` (vendors per area,
+    market and status) and ``vendor_uptake_tallies`` (per market, vendors with an account and with a
+    poster). A vendor's area is its market's (copied on registration, moved with the market), so counting
+    by market and attributing each market to the child covering its unit gives the same numbers as the
+    list endpoint's ``area=`` filter on the vendors themselves.
     """
-    counts = vendor_counts(area_conditions(actor, scope, Vendor.area_id), [Vendor.market_id]).subquery()
+    counts = (
+        select(
+            VendorTally.market_id,
+            func.sum(VendorTally.n).label("vendors"),
+            func.sum(case((VendorTally.status == "active", VendorTally.n), else_=0)).label("active"),
+        )
+        .where(VendorTally.active.is_(True), *area_conditions(actor, scope, VendorTally.area_id))
+        .group_by(VendorTally.market_id)
+        .subquery()
+    )
     child: Any = null()
     if by == "unit" and scope.children:
         child = (
@@ -118,12 +129,13 @@ def _figures_query(actor: Actor, scope: Scope, by: Breakdown) -> Any:
             AreaUnit.code.label("area_code"),
             child.label("child"),
             counts.c.vendors,
-            counts.c.with_account,
-            counts.c.with_poster,
+            UptakeTally.with_account,
+            UptakeTally.with_poster,
             counts.c.active.label("active_vendors"),
         )
         .join(AreaUnit, AreaUnit.id == Market.area_id)
         .outerjoin(counts, counts.c.market_id == Market.id)
+        .outerjoin(UptakeTally, UptakeTally.market_id == Market.id)
         .where(*area_conditions(actor, scope, Market.area_id))
     )
 
