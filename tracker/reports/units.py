@@ -78,9 +78,10 @@ async def _national(session: AsyncSession, on: dt.date) -> list[Unit]:
 
 
 async def children_of(session: AsyncSession, area: AreaUnit, on: dt.date) -> list[Unit]:
+    conn = await session.connection()
     rows = list(
-        await session.scalars(
-            select(AreaUnit)
+        await conn.execute(
+            select(AreaUnit.id, AreaUnit.code, AreaUnit.name, AreaUnit.level)
             .where(AreaUnit.id.in_(units_under(area.id)), AreaUnit.id != area.id, in_force(on))
             .order_by(AreaUnit.code, AreaUnit.id)
         )
@@ -89,7 +90,7 @@ async def children_of(session: AsyncSession, area: AreaUnit, on: dt.date) -> lis
     if not below:
         return []
     first = min(LEVEL_ORDER.get(r.level, 9) for r in below)
-    return [_unit(r) for r in below if LEVEL_ORDER.get(r.level, 9) == first]
+    return [Unit(r.id, r.code, r.name, r.level) for r in below if LEVEL_ORDER.get(r.level, 9) == first]
 
 
 async def child_of_units(session: AsyncSession, children: Iterable[Unit], unit_ids: Iterable[int]) -> dict[int, int]:

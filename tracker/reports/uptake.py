@@ -61,9 +61,14 @@ def _on_param(scope: Scope) -> str | None:
     return scope.on.isoformat() if scope.on != clock.today() else None
 
 
+def _figure_fields(counts: dict[str, int]) -> dict[str, Any]:
+    computed = figures(counts)
+    return {f: getattr(computed, f) for f in UptakeFigures.__struct_fields__}
+
+
 def _unit_row(unit: Unit, counts: dict[str, int], on: str | None) -> UptakeRow:
     return UptakeRow(
-        **{f: getattr(figures(counts), f) for f in UptakeFigures.__struct_fields__},
+        **_figure_fields(counts),
         kind="unit",
         code=unit.code,
         name=unit.name,
@@ -79,7 +84,7 @@ def _unit_row(unit: Unit, counts: dict[str, int], on: str | None) -> UptakeRow:
 
 def _market_row(market: Any, area_code: str | None, counts: dict[str, int]) -> UptakeRow:
     return UptakeRow(
-        **{f: getattr(figures(counts), f) for f in UptakeFigures.__struct_fields__},
+        **_figure_fields(counts),
         kind="market",
         code=market.code,
         name=market.name,
