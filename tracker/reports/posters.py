@@ -2,7 +2,8 @@
 
 Until posters are recorded on their own, a vendor has had a poster issued when its status history
 shows it reached ``qr_issued`` or beyond (``active``: a vendor confirmed taking transfers was given its
-poster first, even when the task force recorded both steps at once).
+poster first, even when the task force recorded both steps at once). The per-market tally trigger of
+migration 0009_reports applies ``REACHED`` too; both change together when posters get their own table.
 """
 
 from __future__ import annotations
