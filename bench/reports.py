@@ -221,7 +221,8 @@ def write(results: list[dict[str, Any]], counts: dict[str, int], load_s: float |
         "",
         "- `vendor_uptake_tallies` (migration `0009_reports`): per market, the active vendors with a payment "
         "account and with a QR poster issued, kept exact by triggers on vendors, payment accounts and the status "
-        "history (each write recounts its one market under a lock on the tally row). With the per-(area, "
+        "history (a first account or poster adds one, other changes recount their market under a lock). "
+        "With the per-(area, "
         "market, status) `vendor_tallies` of migration 0003, an area's uptake reads a few hundred summary rows "
         "instead of its vendors; without them the report costs what the floor costs (0.7–2.9 s for the province on "
         "this machine depending on its load, mostly random reads of the vendors and their accounts).",

@@ -8,8 +8,9 @@
 - ``vendor_uptake_tallies``: per market, how many active vendors have a payment account and how many
   have had a QR poster issued, kept exact by triggers on vendors, payment accounts and the status
   history (whatever writes them). With ``vendor_tallies`` (0003) they answer an area's uptake without
-  reading its vendors. A trigger recounts the one market a write touched, under a lock on its tally row,
-  so concurrent writers in one market cannot leave a stale count.
+  reading its vendors. An insert adds one when it is a vendor's first active account or first poster; any
+  other change recounts the one market it touched, under a lock on its tally row, so that concurrent
+  writers in one market cannot leave a stale count.
 
 Revision ID: 0009_reports
 Revises: 0007_onboarding
@@ -59,6 +60,24 @@ def _ensure(market: str) -> str:
     )
 
 
+def _increment(column: str, condition: str) -> str:
+    """Adds one for a vendor's first active account or first poster: an insert needs no recount, so a
+    10,000-row import into one market stays linear."""
+    return f"""
+    UPDATE vendor_uptake_tallies SET {column} = {column} + 1
+    WHERE market_id = (SELECT market_id FROM vendors WHERE id = NEW.vendor_id AND active) AND {condition}"""
+
+
+FIRST_ACCOUNT = (
+    "NEW.active AND NOT EXISTS (SELECT 1 FROM payment_accounts o "
+    "WHERE o.vendor_id = NEW.vendor_id AND o.active AND o.id <> NEW.id)"
+)
+FIRST_POSTER = (
+    f"NEW.to_status IN ({_REACHED}) AND NOT EXISTS (SELECT 1 FROM vendor_status_changes o "
+    f"WHERE o.vendor_id = NEW.vendor_id AND o.to_status IN ({_REACHED}) AND o.id <> NEW.id)"
+)
+
+
 POSTGRES_FUNCTIONS = [
     f"""
     CREATE OR REPLACE FUNCTION vendor_uptake_recount(market bigint) RETURNS void LANGUAGE plpgsql AS $$
@@ -71,24 +90,37 @@ POSTGRES_FUNCTIONS = [
     END
     $$
     """,
-    """
+    f"""
     CREATE OR REPLACE FUNCTION vendors_uptake_tally() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        IF TG_OP IN ('UPDATE', 'DELETE') THEN PERFORM vendor_uptake_recount(OLD.market_id); END IF;
-        IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NEW.market_id IS DISTINCT FROM OLD.market_id) THEN
+        IF TG_OP = 'INSERT' THEN
+            -- A new vendor has no account or history yet: its market only needs a tally row.
+            {_ensure("NEW.market_id")};
+            RETURN NULL;
+        END IF;
+        PERFORM vendor_uptake_recount(OLD.market_id);
+        IF TG_OP = 'UPDATE' AND NEW.market_id IS DISTINCT FROM OLD.market_id THEN
             PERFORM vendor_uptake_recount(NEW.market_id);
         END IF;
         RETURN NULL;
     END
     $$
     """,
-    """
+    f"""
     CREATE OR REPLACE FUNCTION vendor_parts_uptake_tally() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
+        IF TG_OP = 'INSERT' THEN
+            IF TG_TABLE_NAME = 'payment_accounts' THEN
+                {_increment("with_account", FIRST_ACCOUNT)};
+            ELSE
+                {_increment("with_poster", FIRST_POSTER)};
+            END IF;
+            RETURN NULL;
+        END IF;
         IF TG_OP IN ('UPDATE', 'DELETE') THEN
             PERFORM vendor_uptake_recount((SELECT market_id FROM vendors WHERE id = OLD.vendor_id));
         END IF;
-        IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NEW.vendor_id IS DISTINCT FROM OLD.vendor_id) THEN
+        IF TG_OP = 'UPDATE' AND NEW.vendor_id IS DISTINCT FROM OLD.vendor_id THEN
             PERFORM vendor_uptake_recount((SELECT market_id FROM vendors WHERE id = NEW.vendor_id));
         END IF;
         RETURN NULL;
@@ -107,8 +139,13 @@ POSTGRES_TRIGGERS = {
 
 
 def _sqlite_triggers() -> dict[str, str]:
-    """SQLite serializes writers, so a trigger simply recounts the markets a row change touched."""
+    """SQLite serializes writers: an insert adds one when it is the first, other changes recount."""
     triggers: dict[str, str] = {}
+    inserted = {
+        "vendors": _ensure("NEW.market_id"),
+        "payment_accounts": _increment("with_account", FIRST_ACCOUNT),
+        "vendor_status_changes": _increment("with_poster", FIRST_POSTER),
+    }
     vendor_market = "(SELECT market_id FROM vendors WHERE id = {row}.vendor_id)"
     for table, prefix, market, columns in (
         ("vendors", "vendors", "{row}.market_id", "market_id, active"),
@@ -116,7 +153,7 @@ def _sqlite_triggers() -> dict[str, str]:
         ("vendor_status_changes", "status_changes", vendor_market, "vendor_id, to_status"),
     ):
         new, old = market.format(row="NEW"), market.format(row="OLD")
-        triggers[f"{prefix}_uptake_insert"] = f"AFTER INSERT ON {table} BEGIN {_ensure(new)}; {_recount(new)}; END"
+        triggers[f"{prefix}_uptake_insert"] = f"AFTER INSERT ON {table} BEGIN {inserted[table]}; END"
         triggers[f"{prefix}_uptake_delete"] = f"AFTER DELETE ON {table} BEGIN {_ensure(old)}; {_recount(old)}; END"
         triggers[f"{prefix}_uptake_update"] = (
             f"AFTER UPDATE OF {columns} ON {table} BEGIN {_ensure(old)}; {_recount(old)}; "
