@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any, Literal
 
 from litestar import Controller, Request, get, patch, post
@@ -165,12 +166,15 @@ class ProductController(Controller):
         ] = None,
         certification: Annotated[Literal["active", "expired", "none"] | None, QueryParameter()] = None,
         sort: Annotated[ProductSort, QueryParameter()] = "-id",
+        on: Annotated[
+            dt.date | None, QueryParameter(description="Mã địa bàn theo đơn vị có hiệu lực ngày này / area as on")
+        ] = None,
     ) -> Page[Product]:
         """Sản phẩm OCOP; ``expiring_within=90`` liệt kê chứng nhận sắp hết hạn (sớm nhất trước).
 
         OCOP products; ``expiring_within=90`` lists certificates that run out soon, soonest first.
         """
-        area_id = (await area_service.resolve(area)).id if area else None
+        area_id = (await area_service.resolve(area, on)).id if area else None
         filters = ProductFilters(
             producer_id=producer_id,
             area_id=area_id,

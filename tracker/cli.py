@@ -229,6 +229,29 @@ def cmd_posters(args: argparse.Namespace) -> int:
     return status
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    import datetime as dt
+    from pathlib import Path
+
+    from tracker.reports.commands import ReportRequest, write_report
+
+    def day(value: str | None) -> dt.date | None:
+        return dt.date.fromisoformat(value) if value else None
+
+    request = ReportRequest(
+        kind=args.kind,
+        area=args.area,
+        on=day(args.on),
+        since=day(args.since),
+        until=day(args.until),
+        by=args.by,
+        fmt=args.format,
+        output=Path(args.output) if args.output else None,
+        as_user=args.as_user,
+    )
+    return asyncio.run(write_report(_settings(), request))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tracker", description="Chợ Số: thanh toán không tiền mặt và OCOP.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -329,6 +352,18 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--delay", type=float, default=1.0, help="giây giữa hai yêu cầu tới một sàn / per-host delay")
     check.add_argument("--concurrency", type=int, default=8, help="tổng số yêu cầu cùng lúc / overall concurrency")
     check.set_defaults(func=cmd_listings_check)
+
+    report = commands.add_parser("report", help="báo cáo / reports (uptake, ocop, teams, trend)")
+    report.add_argument("kind", choices=["uptake", "ocop", "teams", "trend"])
+    report.add_argument("--area", default=None, help="mã địa bàn / area code")
+    report.add_argument("--on", default=None, help="đơn vị có hiệu lực ngày / units in force on (YYYY-MM-DD)")
+    report.add_argument("--since", default=None, help="từ ngày / from (teams, trend)")
+    report.add_argument("--until", default=None, help="đến ngày / until (teams, trend)")
+    report.add_argument("--by", choices=["unit", "market"], default=None, help="uptake: theo đơn vị hoặc chợ")
+    report.add_argument("--format", choices=["json", "csv", "xlsx"], default="xlsx")
+    report.add_argument("-o", "--output", default=None, help="tệp đích / output file (default: stdout)")
+    report.add_argument("--as", dest="as_user", default=None, help="theo phạm vi tài khoản này / as this account")
+    report.set_defaults(func=cmd_report)
     return parser
 
 

@@ -75,6 +75,9 @@ class TrackerPlugin(InitPluginProtocol):
         )
         from tracker.onboarding.deps import provide_public_status_service
         from tracker.onboarding.services import CheckService, OnboardingService, PlatformService, StatusService
+        from tracker.reports.controllers import ReportController, TargetController
+        from tracker.reports.deps import provide_report_service
+        from tracker.reports.targets import TargetService
         from vendors.controllers import MarketController, VendorController
         from vendors.deps import provide_vendor_service
         from vendors.posters.controllers import PosterController, QRController
@@ -123,6 +126,8 @@ class TrackerPlugin(InitPluginProtocol):
                 PlatformController,
                 OnboardingController,
                 PublicProductStatusController,
+                ReportController,
+                TargetController,
             ]
         )
         app_config.dependencies.update(
@@ -147,6 +152,8 @@ class TrackerPlugin(InitPluginProtocol):
                 "check_service": service_provider(CheckService),
                 "status_service": service_provider(StatusService),
                 "public_status_service": Provide(provide_public_status_service),
+                "report_service": Provide(provide_report_service),
+                "target_service": service_provider(TargetService),
             }
         )
         app_config.middleware = [

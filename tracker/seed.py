@@ -1,8 +1,9 @@
 """``tracker seed --demo``: the Duy Xuyên setting (Quảng Nam, before the 2025 reform).
 
 Idempotent: when the demo accounts exist, nothing is added. Records are created through the services
-(the same validation, duplicate checks and audit entries as the API), then their dates are moved back
-so that the history looks like a programme that started in 2024.
+(the same validation, duplicate checks and audit entries as the API) with the clock set to the dates of
+a programme that started in 2024, so that the history and its audit entries carry those dates from the
+start; only the ORM's own ``created_at`` defaults are moved back afterwards (they are not audited).
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from tracker.accounts.schemas import MemberAdd, TeamCreate, UserCreate
 from tracker.accounts.services import TeamService, UserService
 from tracker.areas.schemas import VillageCreate
 from tracker.areas.services import AreaService
-from tracker.audit.models import AuditEntry
 from tracker.db.engine import create_database
+from tracker.lib import clock
 from tracker.lib.exceptions import ValidationFailed
 from tracker.lib.identifiers import normalize_mobile
 from tracker.settings import Settings
@@ -161,6 +162,7 @@ CATEGORIES = [
     "khac",
 ]
 PROGRAMME_START = dt.datetime(2024, 3, 1, 8, 0, tzinfo=dt.UTC)
+MARKETS_OPENED = PROGRAMME_START - dt.timedelta(days=14)
 
 
 def _phone(rng: random.Random, taken: set[str]) -> str:
@@ -246,8 +248,8 @@ async def seed_demo(settings: Settings) -> str:
             for name, code, area_code, kind, stalls, address, (lat, lon) in MARKETS:
                 before = dt.date(2025, 6, 30)
                 area = await areas.resolve(area_code, before)
-                markets.append(
-                    await market_service.add(
+                with clock.fixed_at(MARKETS_OPENED):
+                    market = await market_service.add(
                         officer,
                         MarketCreate(
                             name=name,
@@ -260,11 +262,12 @@ async def seed_demo(settings: Settings) -> str:
                             longitude=lon,
                         ),
                     )
-                )
+                markets.append(market)
             # The markets belong to the units in force when they were registered (before the reform).
             for market, (_, _, area_code, *_rest) in zip(markets, MARKETS, strict=True):
                 unit = await areas.resolve(area_code, dt.date(2025, 6, 30))
                 market.area_id = unit.id
+                market.created_at = market.updated_at = MARKETS_OPENED
             await session.commit()
 
             vendors = VendorService(session, load_directory(settings.extra_banks_csv))
@@ -294,21 +297,22 @@ async def seed_demo(settings: Settings) -> str:
                                 account_number=str(rng.randrange(10 ** (other_digits - 1), 10**other_digits)),
                             )
                         )
-                    vendor, _ = await vendors.register(
-                        actor,
-                        VendorCreate(
-                            full_name=name,
-                            phone=_phone(rng, phones),
-                            market_id=market.id,
-                            stall=f"{rng.choice('ABCDEK')}{n + 1}",
-                            goods_category=rng.choice(CATEGORIES),  # type: ignore[arg-type]
-                            consent=True,
-                            consent_date=registered_at.date(),
-                            personal_id=f"049{rng.randrange(10**9):09d}" if rng.random() < 0.6 else None,
-                            payment_accounts=accounts,
-                            team_id=team_id,
-                        ),
-                    )
+                    with clock.fixed_at(registered_at):
+                        vendor, _ = await vendors.register(
+                            actor,
+                            VendorCreate(
+                                full_name=name,
+                                phone=_phone(rng, phones),
+                                market_id=market.id,
+                                stall=f"{rng.choice('ABCDEK')}{n + 1}",
+                                goods_category=rng.choice(CATEGORIES),  # type: ignore[arg-type]
+                                consent=True,
+                                consent_date=registered_at.date(),
+                                personal_id=f"049{rng.randrange(10**9):09d}" if rng.random() < 0.6 else None,
+                                payment_accounts=accounts,
+                                team_id=team_id,
+                            ),
+                        )
                     created += 1
                     await _backdate(session, vendor.id, registered_at)
                     roll = rng.random()
@@ -323,16 +327,20 @@ async def seed_demo(settings: Settings) -> str:
                     )
                     moment = registered_at
                     for status in path:
-                        vendor = await vendors.change_status(actor, vendor.id, StatusChange(status=status))  # type: ignore[arg-type]
                         moment = moment + dt.timedelta(days=rng.randrange(3, 60))
-                        await _backdate_status(session, vendor.id, status, moment)
+                        with clock.fixed_at(moment):
+                            vendor = await vendors.change_status(actor, vendor.id, StatusChange(status=status))  # type: ignore[arg-type]
             await session.commit()
             from ocop.seed import seed_ocop_demo
 
             ocop_summary = await seed_ocop_demo(session, users)
+            from tracker.reports.seed import seed_report_demo
+
+            targets_summary = await seed_report_demo(session, users)
             lines = [
                 f"Đã tạo dữ liệu mẫu / demonstration data created: {len(markets)} chợ, {created} tiểu thương.",
                 ocop_summary,
+                targets_summary,
                 "Tài khoản mẫu / demo accounts (mật khẩu / password: " + DEMO_PASSWORD + "):",
             ]
             lines += [f"  {u.username:<16} {u.role:<10} {u.full_name}" for u in DEMO_USERS]
@@ -342,38 +350,19 @@ async def seed_demo(settings: Settings) -> str:
 
 
 async def _backdate(session: AsyncSession, vendor_id: int, at: dt.datetime) -> None:
-    from vendors.models import Vendor, VendorStatusChange
+    """The ORM's ``created_at`` defaults read the system clock; they are moved to the registration date."""
+    from vendors.models import PaymentAccount, Vendor
 
     await session.execute(
         update(Vendor)
         .where(Vendor.id == vendor_id)
-        .values(created_at=at, updated_at=at, status_changed_at=at)
-        .execution_options(synchronize_session=False)
-    )
-    await session.execute(update(VendorStatusChange).where(VendorStatusChange.vendor_id == vendor_id).values(at=at))
-    await session.execute(
-        update(AuditEntry).where(AuditEntry.entity == "vendor", AuditEntry.entity_id == vendor_id).values(at=at)
-    )
-    await session.commit()
-
-
-async def _backdate_status(session: AsyncSession, vendor_id: int, status: str, at: dt.datetime) -> None:
-    from vendors.models import Vendor, VendorStatusChange
-
-    await session.execute(
-        update(Vendor)
-        .where(Vendor.id == vendor_id)
-        .values(status_changed_at=at, updated_at=at)
+        .values(created_at=at, updated_at=at)
         .execution_options(synchronize_session=False)
     )
     await session.execute(
-        update(VendorStatusChange)
-        .where(VendorStatusChange.vendor_id == vendor_id, VendorStatusChange.to_status == status)
-        .values(at=at)
-    )
-    await session.execute(
-        update(AuditEntry)
-        .where(AuditEntry.entity == "vendor", AuditEntry.entity_id == vendor_id, AuditEntry.action == "status")
-        .values(at=at)
+        update(PaymentAccount)
+        .where(PaymentAccount.vendor_id == vendor_id)
+        .values(created_at=at, updated_at=at)
+        .execution_options(synchronize_session=False)
     )
     await session.commit()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any, Literal
 
 from litestar import Controller, Request, delete, get, patch, post
@@ -42,6 +43,7 @@ from vendors.services.consent import withdraw_consent
 
 ActiveFilter = Literal["true", "false", "all"]
 ACTIVE: dict[str, bool | None] = {"true": True, "false": False, "all": None}
+ON_HELP = "Mã địa bàn hiểu theo đơn vị có hiệu lực ngày này / the area code as in force on this date"
 ACTIVE_HELP = "true: đang hoạt động (mặc định), false: đã ngừng, all: tất cả / active, deactivated or all"
 VendorSort = Literal[
     "id",
@@ -106,8 +108,9 @@ class MarketController(Controller):
         kind: Annotated[MarketKind | None, QueryParameter()] = None,
         active: Annotated[ActiveFilter, QueryParameter(description=ACTIVE_HELP)] = "true",
         q: Annotated[str | None, QueryParameter(max_length=100)] = None,
+        on: Annotated[dt.date | None, QueryParameter(description=ON_HELP)] = None,
     ) -> Page[Market]:
-        area_id = (await area_service.resolve(area)).id if area else None
+        area_id = (await area_service.resolve(area, on)).id if area else None
         markets, total = await market_service.search(
             actor, page, area_id=area_id, kind=kind, q=q, active=ACTIVE[active]
         )
@@ -173,9 +176,10 @@ class VendorController(Controller):
         team_id: Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)] = None,
         active: Annotated[ActiveFilter, QueryParameter(description=ACTIVE_HELP)] = "true",
         sort: Annotated[VendorSort, QueryParameter()] = "-id",
+        on: Annotated[dt.date | None, QueryParameter(description=ON_HELP)] = None,
     ) -> Page[Vendor]:
         """Danh sách, tìm kiếm tiểu thương trong địa bàn. List and search vendors within one's area."""
-        area_id = (await area_service.resolve(area)).id if area else None
+        area_id = (await area_service.resolve(area, on)).id if area else None
         filters = VendorFilters(
             market_id=market_id,
             area_id=area_id,

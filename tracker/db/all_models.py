@@ -12,6 +12,7 @@ from tracker.audit import models as audit_models
 from tracker.db.base import metadata
 from tracker.imports import models as imports_models
 from tracker.onboarding import models as onboarding_models
+from tracker.reports import models as reports_models
 from vendors import models as vendors_models
 from vendors.posters import models as posters_models
 
@@ -24,5 +25,6 @@ __all__ = [
     "ocop_models",
     "onboarding_models",
     "posters_models",
+    "reports_models",
     "vendors_models",
 ]

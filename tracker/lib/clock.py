@@ -3,16 +3,32 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 VIETNAM = dt.timezone(dt.timedelta(hours=7), "ICT")
+# Set only by the demonstration seed, so that its history is written with its own dates from the start
+# (the audit log is a hash chain: entries are never re-dated after they are written).
+_fixed: ContextVar[dt.datetime | None] = ContextVar("tracker_clock_fixed", default=None)
 
 
 def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+    return _fixed.get() or dt.datetime.now(dt.UTC)
+
+
+@contextmanager
+def fixed_at(moment: dt.datetime) -> Iterator[None]:
+    """Within the block, ``now()`` answers ``moment``."""
+    token = _fixed.set(moment)
+    try:
+        yield
+    finally:
+        _fixed.reset(token)
 
 
 def today() -> dt.date:
-    return dt.datetime.now(VIETNAM).date()
+    return now().astimezone(VIETNAM).date()
 
 
 def local_date(moment: dt.datetime) -> dt.date:
