@@ -1,4 +1,7 @@
-"""Reading an uploaded spreadsheet: XLSX (openpyxl) or CSV in UTF-8, UTF-8 with BOM or Windows-1258.
+"""Reading an uploaded spreadsheet: XLSX or CSV in UTF-8, UTF-8 with BOM or Windows-1258.
+
+XLSX goes through calamine when the sheet is plain values (``xlsx_fast``), otherwise through openpyxl,
+which reports formulas and error cells one by one.
 
 The result is a ``Table``: the header row as written and every later row's cells as read, with their
 numbers as a spreadsheet program shows them (the header is usually row 1). Nothing is interpreted here
@@ -18,6 +21,7 @@ import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
+from tracker.imports.xlsx_fast import read_plain_sheet
 from tracker.lib.exceptions import BadRequest, FieldProblem, TooLarge
 from tracker.lib.i18n import Text
 from tracker.lib.text import search_key
@@ -165,6 +169,14 @@ def _cell_value(cell: Any) -> Any:
 
 
 def _read_xlsx(content: bytes) -> Table:
+    plain = read_plain_sheet(content, lambda title: search_key(title) not in HELPER_SHEETS)
+    if plain is not None:
+        title, rows = plain
+        return _collect(enumerate(rows, start=1), Table(file_format="xlsx", headers=[], rows=[], sheet=title))
+    return _read_xlsx_openpyxl(content)
+
+
+def _read_xlsx_openpyxl(content: bytes) -> Table:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 

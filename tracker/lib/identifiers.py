@@ -68,11 +68,8 @@ def normalize_mobile(raw: str, field: str = "phone") -> str:
             "Not a mobile number (mobile prefixes are 03, 05, 07, 08, 09).",
             "not_mobile",
         )
-    number_type = phonenumbers.number_type(parsed)
-    if not phonenumbers.is_valid_number(parsed) or number_type not in (
-        PhoneNumberType.MOBILE,
-        PhoneNumberType.FIXED_LINE_OR_MOBILE,
-    ):
+    # A number whose type is known is a valid one: is_valid_number would match the same patterns again.
+    if phonenumbers.number_type(parsed) not in (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE):
         raise _fail(
             field,
             "Đầu số di động này chưa được cấp.",
