@@ -278,7 +278,7 @@ async def test_withdrawing_consent_anonymises_but_keeps_the_figures(api, market)
         personal_id="049185777888",
         payment_accounts=[{"bank_bin": "970436", "account_number": "5566778899"}],
     )
-    await api.taskforce.ok("POST", f"/api/vendors/{vendor['id']}/status", json={"status": "qr_issued"})
+    assert (await api.taskforce.get(f"/api/vendors/{vendor['id']}/poster.png")).status_code == 200  # qr_issued
     before = (await api.taskforce.ok("GET", "/api/vendors", params={"status": "qr_issued"}))["total"]
     done = await api.taskforce.ok(
         "POST", f"/api/vendors/{vendor['id']}/withdraw-consent", json={"reason": "Không muốn lưu thông tin"}
@@ -290,6 +290,10 @@ async def test_withdrawing_consent_anonymises_but_keeps_the_figures(api, market)
         [],
     )
     assert (done["code"], done["status"], done["stall"]) == (vendor["code"], "qr_issued", vendor["stall"])
+    # The poster's QR held the account number and the name: cleared, and nothing is due for a reprint.
+    (poster,) = await api.taskforce.ok("GET", f"/api/vendors/{vendor['id']}/posters")
+    assert (poster["payload"], poster["live"], poster["revoked_reason"]) == ("", False, "consent_withdrawn")
+    assert done["reprint_due"] is False
     assert (await api.taskforce.ok("GET", "/api/vendors", params={"status": "qr_issued"}))["total"] == before
     assert (await api.taskforce.ok("GET", "/api/vendors", params={"q": "ho thi le"}))["total"] == 0
     assert (await api.taskforce.ok("GET", "/api/vendors", params={"q": "0905777888"}))["total"] == 0

@@ -107,8 +107,13 @@ _PAGE_COLUMNS = (
 
 
 def _reprint_due() -> Any:
-    """A poster was printed once, but none is live for the vendor's current (primary) account."""
-    printed = exists().where(PosterRecord.vendor_id == Vendor.id)
+    """A poster was printed once, but none is live for the vendor's current (primary) account.
+
+    A vendor with no active account (all removed, or consent withdrawn) has nothing to reprint."""
+    printed = and_(
+        exists().where(PosterRecord.vendor_id == Vendor.id),
+        exists().where(PaymentAccount.vendor_id == Vendor.id, PaymentAccount.active),
+    )
     live = (
         select(PosterRecord.id)
         .join(PaymentAccount, PaymentAccount.id == PosterRecord.account_id)
