@@ -8,9 +8,10 @@ from typing import Any
 
 from tests.support.api import Api
 from tests.support.factories import unique_phone
+from tracker.lib import clock
 
 _counter = itertools.count(1)
-TODAY = dt.date.today()
+TODAY = clock.today()
 
 
 def producer_payload(area_code: str = "20599", **overrides: Any) -> dict[str, Any]:

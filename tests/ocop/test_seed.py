@@ -13,6 +13,7 @@ from ocop.models import Certification, Producer, Product
 from tests.conftest import SECRET
 from tracker import cli
 from tracker.accounts.models import User
+from tracker.lib import clock
 from tracker.onboarding.models import Onboarding
 
 
@@ -31,7 +32,7 @@ async def test_demo_data(tmp_path, monkeypatch, capsys):
             kinds = set(await conn.scalars(select(Producer.kind)))
             assert kinds == {"hop_tac_xa", "ho_kinh_doanh", "doanh_nghiep"}
             assert await conn.scalar(select(func.count()).select_from(Product)) == 15
-            today = dt.date.today()
+            today = clock.today()
             current = (
                 await conn.execute(
                     select(Certification.stars, Certification.valid_until).where(Certification.status == "active")

@@ -9,6 +9,7 @@ import pytest
 
 from tests.ocop.support import certification_payload, producer_payload, product_payload
 from tests.tracker.imports.sheets import csv_bytes, read_xlsx, upload, xlsx
+from tracker.lib import clock
 
 HEADERS = [
     "Chủ thể",
@@ -24,7 +25,7 @@ HEADERS = [
     "Ngày quyết định",
     "Hiệu lực đến",
 ]
-DECIDED = dt.date.today() - dt.timedelta(days=120)
+DECIDED = clock.today() - dt.timedelta(days=120)
 
 
 def _until(day: dt.date, months: int = 36) -> dt.date:
@@ -102,7 +103,7 @@ async def test_dry_run_commit_rerun_and_an_upgrade(api):
 async def test_per_field_errors_are_the_apis(api):
     producer = await _producer(api)
     base = _rows(producer)[0]
-    future = dt.date.today() + dt.timedelta(days=3)
+    future = clock.today() + dt.timedelta(days=3)
     cases = {
         "stars": [*base[:6], 6, None, None, "1/QĐ-UBND", DECIDED, None],
         "decision_date": [*base[:6], 4, 78, None, "2/QĐ-UBND", future, None],

@@ -7,6 +7,7 @@ import datetime as dt
 from tests.conftest import PASSWORD
 from tests.ocop.support import producer_payload, producer_with_product
 from tests.tracker.onboarding.cli import run_tracker
+from tracker.lib import clock
 from tracker.onboarding.services.status import FAILED_LOOKUPS_PER_CODE, LOOKUPS_PER_ADDRESS
 
 SHOPEE_ITEM = "https://shopee.vn/Khan-lua-i.90210555.2301774411"
@@ -100,7 +101,7 @@ async def test_the_overview_says_when_to_prepare_the_reevaluation(api):
     product = await api.taskforce.ok(
         "POST", "/api/ocop/products", 201, json={"producer_id": producer["id"], "name": "Bánh đa", "subgroup": "1.3"}
     )
-    decided = dt.date.today() - dt.timedelta(days=365 * 3 - 40)
+    decided = clock.today() - dt.timedelta(days=365 * 3 - 40)
     await api.taskforce.ok(
         "POST",
         f"/api/ocop/products/{product['id']}/certifications",
