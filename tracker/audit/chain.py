@@ -4,8 +4,12 @@ Each entry stores ``prev_hash`` (the hash of the entry before it) and ``hash`` =
 hash and the entry's canonical content. Entries are chained when they are flushed, in the order they
 were recorded. On PostgreSQL a transaction-scoped advisory lock makes concurrent writers take their
 turn between reading the last hash and inserting; on SQLite write transactions are already serialized
-(``BEGIN IMMEDIATE``). Deleting the newest entries cannot be detected from inside the table: operators
-keep the head hash that ``tracker audit verify`` prints (for example in their daily log) to compare.
+(``BEGIN IMMEDIATE``). A writer takes that turn before its first write, not only before its audit entry:
+one that first locked rows (a market's vendor numbers, the summary tallies its triggers update) and then
+waited for the turn would deadlock with one that holds the turn and waits for those rows.
+
+Deleting the newest entries cannot be detected from inside the table: operators keep the head hash that
+``tracker audit verify`` prints (for example in their daily log) to compare.
 """
 
 from __future__ import annotations
@@ -20,13 +24,14 @@ from typing import Any
 
 from sqlalchemy import event, select, text
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import Session, UOWTransaction
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, UOWTransaction
 
 from tracker.audit.models import AuditEntry
 
 GENESIS = "0" * 64
 # An arbitrary constant naming the audit chain's advisory lock.
 AUDIT_LOCK_KEY = 7_001_142_025
+_TURN_TAKEN = "audit_turn_taken"  # session.info: the transaction that holds the lock
 _order = itertools.count()
 
 CONTENT_FIELDS = ("at", "actor_id", "actor_username", "action", "entity", "entity_id", "area_id", "before", "after")
@@ -61,6 +66,24 @@ def _take_turn_and_last_hash(conn: Connection) -> str:
     return last or GENESIS
 
 
+def _take_turn_before_writing(session: Session) -> None:
+    """On PostgreSQL, the audit chain's lock, once per transaction, before the transaction writes anything."""
+    conn = session.connection()
+    if conn.dialect.name != "postgresql":
+        return
+    transaction: SessionTransaction | None = session.get_transaction()
+    if transaction is None or session.info.get(_TURN_TAKEN) is transaction:
+        return
+    session.info[_TURN_TAKEN] = transaction
+    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_LOCK_KEY})
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _turn_before_statement(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        _take_turn_before_writing(state.session)
+
+
 def chain_rows(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Fills ``prev_hash`` and ``hash`` of audit rows about to be inserted with Core (bulk writers)."""
     prev = _take_turn_and_last_hash(conn)
@@ -72,6 +95,8 @@ def chain_rows(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, A
 
 @event.listens_for(Session, "before_flush")
 def _chain_new_entries(session: Session, _context: UOWTransaction, _instances: object) -> None:
+    if session.new or session.dirty or session.deleted:
+        _take_turn_before_writing(session)
     entries = sorted(
         (obj for obj in session.new if isinstance(obj, AuditEntry)),
         key=lambda entry: entry.__dict__.get("_audit_order", 0),

@@ -53,3 +53,42 @@ async def test_concurrent_writers_keep_one_chain(api, settings) -> None:
     )
     assert [r.status_code for r in results] == [201] * 8
     assert (await verify_audit(settings)).ok
+
+
+async def test_a_writer_that_locked_rows_first_does_not_deadlock_with_one_holding_the_audit_turn(api, settings) -> None:
+    # A registration locks its market (the vendor number) before its audit entry; another writer may hold the
+    # audit chain's turn and then need that market. Taking the turn at the first write keeps one order for both.
+    import asyncio
+
+    from sqlalchemy import select, update
+
+    from tracker.accounts.actor import SYSTEM
+    from tracker.audit.services import record
+    from tracker.db.engine import create_database
+    from vendors.models import Market
+
+    market = await api.officer.ok(
+        "POST", "/api/markets", 201, json={"name": "Chợ Khóa", "area_code": "20599", "kind": "tam", "stall_count": 5}
+    )
+    next_number = update(Market).where(Market.id == market["id"]).values(vendor_seq=Market.vendor_seq + 1)
+    db = create_database(settings, null_pool=True)
+    try:
+        async with db.write() as first, db.write() as second:
+            await first.execute(next_number)  # the market's row is now locked by the first writer
+
+            async def other_writer() -> None:
+                record(second, SYSTEM, "note", "market", market["id"], area_id=None, after={"step": 1})
+                await second.flush()  # the audit turn (or, on SQLite, the write lock)
+                await second.execute(next_number)
+                await second.commit()
+
+            other = asyncio.create_task(other_writer())
+            await asyncio.sleep(0.5)
+            record(first, SYSTEM, "note", "market", market["id"], area_id=None, after={"step": 2})
+            await first.commit()
+            await asyncio.wait_for(other, timeout=30)
+        async with db.read() as session:
+            assert await session.scalar(select(Market.vendor_seq).where(Market.id == market["id"])) == 2
+    finally:
+        await db.dispose()
+    assert (await verify_audit(settings)).ok
