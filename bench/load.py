@@ -43,13 +43,14 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
 from bench.dataset import load_vendors
 from tests.support.pg_cluster import ClusterUnavailable, PgCluster, free_port, start_cluster
 from tracker.accounts.models import User
+from tracker.audit.models import AuditEntry
 from tracker.db.migrate import upgrade
 from tracker.onboarding.models import Onboarding, OnboardingEvent
 from tracker.onboarding.reference import TRANSITIONS
@@ -110,6 +111,10 @@ class Ledger:
     status_unknown: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
     stage_acks: dict[int, list[tuple[int, str, int]]] = field(default_factory=lambda: defaultdict(list))
     stage_unknown: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
+    # Writes the service answered with a server error (5xx): they must not have committed.
+    registrations_refused: set[str] = field(default_factory=set)
+    status_refused: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
+    stage_refused: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
 
 
 @dataclass
@@ -236,6 +241,13 @@ async def one_request(client: httpx.AsyncClient, work: Workload, kind: str) -> N
     work.stats.latencies[kind].append(elapsed)
     code = response.status_code
     work.stats.outcomes[kind]["2xx" if 200 <= code < 300 else str(code)] += 1
+    if code >= 500:
+        if kind == "register":
+            work.ledger.registrations_refused.add(phone)
+        elif kind == "status":
+            work.ledger.status_refused[key].append(target)
+        elif kind == "stage":
+            work.ledger.stage_refused[key].append(target)
     if not 200 <= code < 300:
         return
     if kind == "register":
@@ -253,7 +265,9 @@ async def one_request(client: httpx.AsyncClient, work: Workload, kind: str) -> N
         work.stats.outcomes[kind]["2xx not PNG"] += 1
 
 
-async def drive(base: str, work: Workload, clients: int, seconds: float, request_timeout: float) -> dict[str, Any]:
+async def drive(
+    base: str, work: Workload, clients: int, seconds: float, request_timeout: float, database_url: str
+) -> dict[str, Any]:
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=request_timeout) as client:
         # Warm-up, outside the figures: one read of each kind.
@@ -270,10 +284,14 @@ async def drive(base: str, work: Workload, clients: int, seconds: float, request
             while time.monotonic() < deadline:
                 await one_request(client, work, work.kind())
 
+        connections: list[tuple[int, int]] = []
+        sampler = asyncio.create_task(_sample_connections(database_url, connections))
         cpu_before, stat_before, started = time.process_time(), _cpu_times(), time.perf_counter()
         load_before = os.getloadavg()
         await asyncio.gather(*(loop() for _ in range(clients)))
         elapsed = time.perf_counter() - started
+        sampler.cancel()
+        await asyncio.gather(sampler, return_exceptions=True)
         busy, total = (b - a for a, b in zip(stat_before, _cpu_times(), strict=True))
         return {
             "elapsed_s": elapsed,
@@ -281,7 +299,30 @@ async def drive(base: str, work: Workload, clients: int, seconds: float, request
             "machine_busy": busy / total if total else 0.0,
             "load_before": load_before[0],
             "load_after": os.getloadavg()[0],
+            # PostgreSQL: the most server connections open, and the most running a statement, at one time.
+            "db_connections_peak": max((open_ for open_, _ in connections), default=None),
+            "db_connections_active_peak": max((active for _, active in connections), default=None),
         }
+
+
+async def _sample_connections(database_url: str, samples: list[tuple[int, int]]) -> None:
+    """Every half second, the service's connections to PostgreSQL (this sampler's own not counted)."""
+    if database_url.startswith("sqlite"):
+        return
+    engine = create_async_engine(database_url, poolclass=NullPool)
+    query = text(
+        "SELECT count(*), count(*) FILTER (WHERE state = 'active') FROM pg_stat_activity "
+        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    )
+    try:
+        async with engine.connect() as conn:
+            while True:
+                row = (await conn.execute(query)).one()
+                samples.append((int(row[0]), int(row[1])))
+                await conn.rollback()
+                await asyncio.sleep(0.5)
+    finally:
+        await engine.dispose()
 
 
 def _cpu_times() -> tuple[int, int]:
@@ -406,9 +447,15 @@ def _compare(
     acks: dict[int, list[tuple[int, str, int]]],
     unknown: dict[int, list[str]],
     problems: list[str],
+    refused: dict[int, list[str]] | None = None,
 ) -> dict[str, int]:
-    """Each record ends in the state of its last acknowledged change, with one history row per change."""
+    """Each record ends in the state of its last acknowledged change, with one history row per change.
+
+    A record that does not is named; when it holds the state of a change the service answered with a
+    server error, that change is named as committed although it was reported as failed.
+    """
     changed = 0
+    refused_committed = 0
     for key, (state0, version0, rows0) in before.items():
         state, version, rows = after[key]
         mine = sorted(acks.get(key, []), key=lambda a: a[2])
@@ -423,18 +470,28 @@ def _compare(
         added = rows - rows0
         if not lost:
             if added != len(mine) or version != version0 + len(mine) or state != expected_state:
-                problems.append(
-                    f"{name} {key}: {len(mine)} acknowledged change(s) → expected {expected_state!r} "
-                    f"v{version0 + len(mine)} with {len(mine)} new history row(s), "
-                    f"found {state!r} v{version} with {added}"
-                )
+                if state != expected_state and state in (refused or {}).get(key, []):
+                    refused_committed += 1
+                    problems.append(
+                        f"{name} {key}: a change to {state!r} was answered with a server error, yet it committed"
+                    )
+                else:
+                    problems.append(
+                        f"{name} {key}: {len(mine)} acknowledged change(s) → expected {expected_state!r} "
+                        f"v{version0 + len(mine)} with {len(mine)} new history row(s), "
+                        f"found {state!r} v{version} with {added}"
+                    )
         elif not (len(mine) <= added <= len(mine) + len(lost) and state in {expected_state, *lost}):
             problems.append(
                 f"{name} {key}: {len(mine)} acknowledged and {len(lost)} unanswered change(s), found {state!r} "
                 f"with {added} new history row(s)"
             )
         changed += bool(mine)
-    return {"records_changed": changed, "acknowledged": sum(len(a) for a in acks.values())}
+    return {
+        "records_changed": changed,
+        "acknowledged": sum(len(a) for a in acks.values()),
+        "refused_committed": refused_committed,
+    }
 
 
 async def verify(settings: Settings, fixture: Fixture, ledger: Ledger) -> dict[str, Any]:
@@ -447,7 +504,7 @@ async def verify(settings: Settings, fixture: Fixture, ledger: Ledger) -> dict[s
                 r.id: r.phone
                 for r in await conn.execute(select(Vendor.id, Vendor.phone).where(Vendor.id > fixture.max_vendor_id))
             }
-            sent = list(ledger.registered) + sorted(ledger.registrations_unknown)
+            sent = [*ledger.registered, *sorted(ledger.registrations_unknown), *sorted(ledger.registrations_refused)]
             counts: Counter[str] = Counter()
             for start in range(0, len(sent), 500):
                 chunk = sent[start : start + 500]
@@ -463,12 +520,15 @@ async def verify(settings: Settings, fixture: Fixture, ledger: Ledger) -> dict[s
                         f"registration {code}: id {vendor_id} does not hold the phone it was registered with"
                     )
             acknowledged_ids = {v for v, _ in ledger.registered.values()}
-            unknown_committed = 0
+            unknown_committed = refused_committed = 0
             for vendor_id, phone in new.items():
                 if vendor_id in acknowledged_ids:
                     continue
                 if phone in ledger.registrations_unknown:
                     unknown_committed += 1
+                elif phone in ledger.registrations_refused:
+                    refused_committed += 1
+                    problems.append(f"vendor id {vendor_id}: a registration answered with a server error committed")
                 else:
                     problems.append(f"vendor id {vendor_id} was added but never acknowledged")
             for phone in ledger.registrations_unknown:
@@ -505,13 +565,29 @@ async def verify(settings: Settings, fixture: Fixture, ledger: Ledger) -> dict[s
             )
             if stray_events:
                 problems.append(f"{stray_events} onboarding event(s) outside the records the clients changed")
+            audit_entries = int(await conn.scalar(select(func.count()).select_from(AuditEntry)) or 0)
+            audit_bytes = None
+            if conn.dialect.name == "postgresql":
+                audit_bytes = int(await conn.scalar(select(func.pg_total_relation_size("audit_log"))) or 0)
     finally:
         await engine.dispose()
     status = _compare(
-        "vendor", fixture.vendor_state, vendors_after, ledger.status_acks, ledger.status_unknown, problems
+        "vendor",
+        fixture.vendor_state,
+        vendors_after,
+        ledger.status_acks,
+        ledger.status_unknown,
+        problems,
+        ledger.status_refused,
     )
     stage = _compare(
-        "onboarding", fixture.onboarding_state, onboardings_after, ledger.stage_acks, ledger.stage_unknown, problems
+        "onboarding",
+        fixture.onboarding_state,
+        onboardings_after,
+        ledger.stage_acks,
+        ledger.stage_unknown,
+        problems,
+        ledger.stage_refused,
     )
     return {
         "ok": not problems,
@@ -526,6 +602,12 @@ async def verify(settings: Settings, fixture: Fixture, ledger: Ledger) -> dict[s
         "stage_changes_acknowledged": stage["acknowledged"],
         "stage_changes_unknown": sum(len(v) for v in ledger.stage_unknown.values()),
         "onboardings_changed": stage["records_changed"],
+        "writes_answered_5xx": len(ledger.registrations_refused)
+        + sum(len(v) for v in ledger.status_refused.values())
+        + sum(len(v) for v in ledger.stage_refused.values()),
+        "writes_answered_5xx_committed": refused_committed + status["refused_committed"] + stage["refused_committed"],
+        "audit_entries": audit_entries,
+        "audit_bytes": audit_bytes,
     }
 
 
@@ -595,7 +677,7 @@ def run_backend(backend: str, args: argparse.Namespace, workdir: Path) -> dict[s
             asyncio.run(snapshot(settings, fixture))
             work = Workload(fixture, tokens, seed=args.seed)
             print(f"  {backend}: {args.clients} clients for {args.seconds} s", flush=True)
-            machine = asyncio.run(drive(base, work, args.clients, args.seconds, args.timeout))
+            machine = asyncio.run(drive(base, work, args.clients, args.seconds, args.timeout, url))
         finally:
             server.terminate()
             server.wait(timeout=60)
@@ -686,30 +768,51 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
         )
     lines += [
         "",
-        "| backend | workers | load average before → after | machine CPU busy | client process CPU | ledger |",
+        "| backend | workers | load average before → after | machine CPU busy | client process CPU | "
+        "database connections (most open / most busy) | ledger |",
+        "|---|---:|---|---:|---:|---|---|",
     ]
-    lines += ["|---|---:|---|---:|---:|---|"]
     for r in results:
         m, led = r["machine"], r["ledger"]
         verdict = "✅ agrees" if led["ok"] else f"❌ {len(led['problems'])} difference(s)"
         lines.append(
             f"| {r['backend']} | {r['workers']} | {m['load_before']:.2f} → {m['load_after']:.2f} | "
-            f"{m['machine_busy']:.0%} | {m['client_cpu']:.0%} of a core | {verdict} |"
+            f"{m['machine_busy']:.0%} | {m['client_cpu']:.0%} of a core | "
+            + (
+                f"{m['db_connections_peak']} / {m['db_connections_active_peak']}"
+                if m.get("db_connections_peak") is not None
+                else "—"
+            )
+            + f" | {verdict} |"
         )
     lines += ["", "The ledger, per backend:", ""]
     for r in results:
         led = r["ledger"]
         lines.append(
-            f"- {r['backend']}: {led['registrations_acknowledged']:,} registrations acknowledged, each in the "
-            f"database exactly once; {led['vendors_added']:,} vendors added in all "
-            f"({led['registrations_unknown']} registrations unanswered, {led['registrations_unknown_committed']} of "
-            f"them committed); {led['status_changes_acknowledged']:,} status changes acknowledged on "
-            f"{led['vendors_changed']:,} vendors and {led['stage_changes_acknowledged']:,} stage changes on "
-            f"{led['onboardings_changed']:,} onboardings, each record in the state of its last acknowledged change "
-            f"with one history row per change ({led['status_changes_unknown'] + led['stage_changes_unknown']} "
-            "changes unanswered); no other history row."
-            + ("" if led["ok"] else " Differences: " + "; ".join(led["problems"][:5]))
+            f"- {r['backend']}: registrations: {led['registrations_acknowledged']:,} acknowledged, "
+            f"{led['vendors_added']:,} vendors added ({led['registrations_unknown']} unanswered, "
+            f"{led['registrations_unknown_committed']} of them committed); status changes: "
+            f"{led['status_changes_acknowledged']:,} acknowledged on {led['vendors_changed']:,} vendors; stage "
+            f"changes: {led['stage_changes_acknowledged']:,} acknowledged on {led['onboardings_changed']:,} "
+            f"onboardings ({led['status_changes_unknown'] + led['stage_changes_unknown']} changes unanswered); "
+            f"writes answered with a server error: {led['writes_answered_5xx']}, of which committed all the same: "
+            f"{led['writes_answered_5xx_committed']}. "
+            + (
+                "✅ Every acknowledged registration is in the database exactly once, every changed record holds "
+                "its last acknowledged state with one history row per acknowledged change, and nothing else was "
+                "written."
+                if led["ok"]
+                else f"❌ {len(led['problems'])} difference(s), for example: " + "; ".join(led["problems"][:5]) + "."
+            )
         )
+    for r in results:
+        led = r["ledger"]
+        if led.get("audit_bytes"):
+            lines.append(
+                f"- {r['backend']} audit log afterwards (the demonstration data's entries and one per write of the "
+                f"run): {led['audit_entries']:,} entries, {led['audit_bytes'] / 1024 / 1024:,.1f} MB with its "
+                f"indexes, {led['audit_bytes'] / led['audit_entries']:,.0f} bytes per entry."
+            )
     lines += [
         "",
         "An unanswered write (the client gave up waiting, or the connection dropped) may have committed: the "

@@ -48,22 +48,28 @@ def test_a_short_run_on_sqlite_agrees_with_its_ledger(tmp_path: Path) -> None:
 
 
 def test_the_ledger_check_names_every_difference() -> None:
-    before = {1: ("registered", 1, 1), 2: ("registered", 1, 1), 3: ("active", 4, 3), 4: ("paused", 2, 2)}
+    before = {
+        1: ("registered", 1, 1),
+        2: ("registered", 1, 1),
+        3: ("active", 4, 3),
+        4: ("paused", 2, 2),
+        5: ("registered", 1, 1),
+    }
     acks = {
         1: [(1, "qr_issued", 2), (2, "active", 3)],  # both kept: agrees
         2: [(1, "qr_issued", 2)],  # acknowledged, then lost
-        3: [],
-        4: [],
     }
     after = {
         1: ("active", 3, 3),
         2: ("registered", 1, 1),
         3: ("paused", 5, 4),  # changed although no change was acknowledged
         4: ("registered", 3, 3),  # an unanswered change that committed: accepted
+        5: ("qr_issued", 2, 2),  # answered with a server error, committed all the same
     }
     problems: list[str] = []
-    counts = _compare("vendor", before, after, acks, {4: ["registered"]}, problems)
-    assert counts == {"records_changed": 2, "acknowledged": 3}
-    assert len(problems) == 2
-    assert problems[0].startswith("vendor 2:")
-    assert problems[1].startswith("vendor 3:")
+    counts = _compare("vendor", before, after, acks, {4: ["registered"]}, problems, {5: ["qr_issued"]})
+    assert counts == {"records_changed": 2, "acknowledged": 3, "refused_committed": 1}
+    assert len(problems) == 3
+    assert problems[0].startswith("vendor 2: 1 acknowledged change(s)")
+    assert problems[1].startswith("vendor 3: 0 acknowledged change(s)")
+    assert problems[2] == "vendor 5: a change to 'qr_issued' was answered with a server error, yet it committed"
