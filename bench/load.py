@@ -32,6 +32,7 @@ import math
 import os
 import platform
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -731,7 +732,7 @@ def run_backend(backend: str, args: argparse.Namespace, workdir: Path) -> dict[s
 
 def report(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
     lines = [
-        "## Load: 200 clients, reads and writes at once",
+        f"## Load: {args.clients} clients, reads and writes at once",
         "",
         f"Measured {dt.date.today().isoformat()} on {platform.machine()} with {os.cpu_count()} CPUs shared with other "
         f"work, Python {platform.python_version()}; `python -m bench.load` reproduces it. The service runs as "
@@ -835,10 +836,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--out", type=Path, default=OUT, help="the Markdown fragment")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
+    parser.add_argument("--render", type=Path, help="only write the fragment again from figures saved with --json")
     args = parser.parse_args(argv)
-    workdir = Path(tempfile.mkdtemp(prefix="cho-so-load-"))
-    results = []
-    for backend in args.backends.split(","):
+    results: list[dict[str, Any]] = json.loads(args.render.read_text()) if args.render else []
+    workdir = None if args.render else Path(tempfile.mkdtemp(prefix="cho-so-load-"))
+    for backend in args.backends.split(",") if workdir else []:
+        assert workdir is not None
         print(f"{backend}:", flush=True)
         try:
             results.append(run_backend(backend, args, workdir))
@@ -859,7 +862,11 @@ def main(argv: list[str] | None = None) -> None:
         for r in results:
             for problem in r["ledger"]["problems"][:20]:
                 print(f"  {r['backend']}: {problem}", file=sys.stderr)
-        raise SystemExit(f"the ledger and the database disagree on {', '.join(bad)}")
+        # The databases and the service's logs stay for a look at what went wrong.
+        kept = f"; see {workdir}" if workdir else ""
+        raise SystemExit(f"the ledger and the database disagree on {', '.join(bad)}{kept}")
+    if workdir:
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":
