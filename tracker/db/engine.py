@@ -9,6 +9,7 @@ same engine; a read replica can later be given to ``read`` alone.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,8 @@ from sqlalchemy.pool import NullPool
 from tracker.settings import Settings
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# Execution option naming how a write session's next SQLite transaction begins (see ``begin_reads_only``).
+SQLITE_BEGIN = "sqlite_begin"
 
 
 def _sqlite_engine(url: str, *, immediate: bool, null_pool: bool, pool_size: int) -> AsyncEngine:
@@ -51,9 +54,38 @@ def _sqlite_engine(url: str, *, immediate: bool, null_pool: bool, pool_size: int
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql(begin)
+        deferred = connection.get_execution_options().get(SQLITE_BEGIN) == "deferred"
+        connection.exec_driver_sql("BEGIN" if deferred else begin)
+
+    @event.listens_for(engine.sync_engine, "before_cursor_execute")
+    def _no_write_in_read_back(connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        # A deferred transaction that reads and then writes fails at once when another writer committed in
+        # between; a service that writes again after its commit says so (``Service.commit(then="write")``).
+        if connection.get_execution_options().get(SQLITE_BEGIN) == "deferred" and _writes(statement):
+            warnings.warn(WriteAfterCommit(statement[:60]), stacklevel=2)
 
     return engine
+
+
+class WriteAfterCommit(RuntimeWarning):
+    """A write in a transaction that was begun deferred, for reading back a committed answer."""
+
+
+def _writes(statement: str) -> bool:
+    return statement.lstrip()[:6].upper() in {"INSERT", "UPDATE", "DELETE", "REPLAC"}
+
+
+# Set on a write request's session (tracker.db.session): after its commit, the request reads back its answer.
+READ_BACK_AFTER_COMMIT = "read_back_after_commit"
+
+
+async def begin_reads_only(session: AsyncSession) -> None:
+    """After a commit, the rest of a write request only reads back its answer: on SQLite its next transaction
+    begins deferred, so the read-back does not queue for the write lock behind other writers (an answer that
+    waited out ``busy_timeout`` would report a 503 for a change that was saved). Sessions of commands and
+    seeding, which go on writing, and other databases are left as they are."""
+    if session.info.get(READ_BACK_AFTER_COMMIT) and session.bind.dialect.name == "sqlite":
+        await session.connection(execution_options={SQLITE_BEGIN: "deferred"})
 
 
 def _postgres_engine(settings: Settings, *, null_pool: bool, url: str | None = None) -> AsyncEngine:

@@ -12,7 +12,7 @@ from typing import Any
 from litestar.types import ASGIApp, Receive, Scope, Send
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tracker.db.engine import Database
+from tracker.db.engine import READ_BACK_AFTER_COMMIT, Database
 
 SESSION_KEY = "tracker_db_session"
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -29,8 +29,11 @@ def session_of(scope: Scope) -> AsyncSession:
     session = state.get(SESSION_KEY)
     if session is None:
         db = database_of(scope)
-        factory = db.read if scope.get("method", "GET") in READ_METHODS else db.write
-        session = factory()
+        if scope.get("method", "GET") in READ_METHODS:
+            session = db.read()
+        else:
+            session = db.write()
+            session.info[READ_BACK_AFTER_COMMIT] = True
         state[SESSION_KEY] = session
     assert isinstance(session, AsyncSession)
     return session

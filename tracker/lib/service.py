@@ -7,13 +7,14 @@ Repository exceptions are not wrapped: the raw SQLAlchemy errors are mapped in o
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tracker.db.base import BigIntBase
+from tracker.db.engine import begin_reads_only
 
 ModelT = TypeVar("ModelT", bound=Any)
 RepoT = TypeVar("RepoT", bound=SQLAlchemyAsyncRepository[Any])
@@ -29,8 +30,12 @@ class Service(SQLAlchemyAsyncRepositoryService[ModelT, RepoT], Generic[ModelT, R
         assert isinstance(session, AsyncSession)
         return session
 
-    async def commit(self) -> None:
+    async def commit(self, *, then: Literal["read", "write"] = "read") -> None:
+        """Commits. What follows in the request only reads back the answer unless ``then="write"``: a
+        service that writes again after committing (around network calls, in batches) says so."""
         await self.session.commit()
+        if then == "read":
+            await begin_reads_only(self.session)
 
 
 __all__ = ["BigIntBase", "ModelT", "RepoT", "Service"]

@@ -84,7 +84,7 @@ class CheckService(Service[ListingCheck, "CheckService.Repo"]):
                 Text("Hồ sơ chưa có địa chỉ sản phẩm để kiểm tra.", "The record has no listing address to check.")
             )
         target = (await self._targets([onboarding]))[onboarding.id]
-        await self.commit()  # no transaction (nor SQLite write lock) is held while the network is used
+        await self.commit(then="write")  # no transaction (nor SQLite write lock) is held while the network is used
         async with self.checker() as checker:
             outcome = await checker.check(target)
         await self.session.refresh(onboarding)
@@ -102,7 +102,7 @@ class CheckService(Service[ListingCheck, "CheckService.Repo"]):
         )
         onboardings = list(await self.session.scalars(query.order_by(Onboarding.id)))
         targets = await self._targets(onboardings)
-        await self.commit()
+        await self.commit(then="write")
         async with self.checker() as checker:
             outcomes = await checker.check_many([targets[o.id] for o in onboardings])
         summary = {"checked": 0, "ok": 0, "broken": 0, "newly_broken": 0, "unreachable": 0, "inconclusive": 0}
