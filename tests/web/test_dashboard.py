@@ -233,3 +233,17 @@ async def test_the_page_speaks_english_on_request(api: Clients) -> None:
     assert english.status_code == 200
     assert "Vendors registered" in english.text
     assert "Tiểu thương đã đăng ký" not in english.text
+
+
+async def test_the_uptake_chart_is_drawn_for_at_most_forty_rows(api: Clients) -> None:
+    for _ in range(41):
+        await market(api, "20599", stalls=10)
+    officer = pages(api, "officer_dx")
+    by_market = await officer.get("/dashboard", params={"area": "20599", "by": "market"})
+    assert by_market.status_code == 200
+    assert "/dashboard/uptake.png" not in by_market.text
+    chart = await officer.get("/dashboard/uptake.png", params={"area": "20599", "by": "market"})
+    assert chart.status_code == 400
+    assert "tối đa 40 dòng" in chart.text
+    by_unit = await officer.get("/dashboard/uptake.png")
+    assert by_unit.status_code == 200

@@ -15,17 +15,23 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tracker.accounts.actor import OFFICER, Actor
 from tracker.accounts.auth import requires
+from tracker.lib.exceptions import FieldProblem, ValidationFailed
 from tracker.lib.http_errors import request_lang
+from tracker.lib.i18n import Text
 from tracker.reports import charts
 from tracker.reports.controllers import answer, chart
 from tracker.reports.schemas import Breakdown
 from tracker.reports.service import ReportService
-from tracker.web.dashboard.views import dashboard
+from tracker.web.dashboard.views import CHART_MAX_ROWS, dashboard
 from tracker.web.render import page
 
 AreaParam = Annotated[str | None, QueryParameter(max_length=20, description="Mã địa bàn / area code")]
 ByParam = Annotated[Breakdown | None, QueryParameter(description="unit: theo đơn vị; market: theo chợ")]
 FileFormat = Literal["csv", "xlsx"]
+TOO_MANY_ROWS = Text(
+    "Biểu đồ vẽ tối đa {n} dòng: hãy chọn địa bàn nhỏ hơn hoặc chia theo đơn vị.",
+    "The chart draws at most {n} rows: choose a smaller area or break down by unit.",
+)
 
 
 def _filters(code: str | None, by: str | None = None) -> dict[str, str]:
@@ -58,7 +64,10 @@ class DashboardPages(Controller):
         area: AreaParam = None,
         by: ByParam = None,
     ) -> Response[bytes]:
-        return chart(charts.uptake_chart(await report_service.uptake(actor, area or None, None, by), "png"), "png")
+        report = await report_service.uptake(actor, area or None, None, by)
+        if len(report.rows) > CHART_MAX_ROWS:
+            raise ValidationFailed([FieldProblem("area", TOO_MANY_ROWS.format(n=CHART_MAX_ROWS), "too_many_rows")])
+        return chart(charts.uptake_chart(report, "png"), "png")
 
     @get("/ocop.png", media_type="image/png")
     async def ocop_chart(

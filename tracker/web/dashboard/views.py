@@ -33,6 +33,8 @@ from tracker.reports.units import resolve_scope
 EXPIRY_WINDOW_DAYS = 90
 # How many broken listings and certificates the page lists; the rest are counted, and the API lists them all.
 LIST_LIMIT = 50
+# The uptake chart draws one group of bars per row; past this many rows it would be unreadable (and huge).
+CHART_MAX_ROWS = 40
 VENDORS_PAGE = "/vendors"
 DASHBOARD = "/dashboard"
 
@@ -104,6 +106,10 @@ class DashboardView:
     def link(self, path: str, **extra: object) -> str:
         """``path`` with this view's area and breakdown (chart, export and page links agree on them)."""
         return url(path, area=self.area_code, by=self.by, **extra)
+
+    @property
+    def uptake_chart(self) -> bool:
+        return 0 < len(self.rows) <= CHART_MAX_ROWS
 
     @property
     def broken_more(self) -> int:
