@@ -1,0 +1,141 @@
+"""Who may open each page: one table of every page route, checked against the running app.
+
+Adding a page route without a line here fails ``test_every_page_route_has_a_rule``. Each rule names the
+roles that may open the page (admins always may) and what a user sees of a record outside its area.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import httpx
+import pytest
+
+from tests.web.conftest import csrf_of
+from tracker.app import create_app
+from tracker.settings import Settings
+from tracker.web.errors import is_page_path
+
+OFFICER, TASKFORCE, PRODUCER = "officer", "taskforce", "producer"
+SIGNED_IN = frozenset({OFFICER, TASKFORCE, PRODUCER})
+DEMO_USERS = {
+    "admin": "admin",
+    OFFICER: "canbo.duyxuyen",
+    TASKFORCE: "tocns.namphuoc",
+    PRODUCER: "sanxuat.demo",
+}
+FRAMEWORK_METHODS = {"HEAD", "OPTIONS"}
+
+
+@dataclass(frozen=True)
+class PageRule:
+    roles: frozenset[str]  # who may open it besides admins; empty and public: anyone, signed in or not
+    public: bool = False  # opens without signing in
+    outside_area: str = ""  # what a user gets for a record outside its area
+    sample: str | None = None  # a concrete path to open; None: the route's own path
+
+
+PAGE_RULES: dict[tuple[str, str], PageRule] = {
+    ("GET", "/"): PageRule(SIGNED_IN),
+    ("GET", "/login"): PageRule(frozenset(), public=True),
+    ("POST", "/login"): PageRule(frozenset(), public=True),
+    ("POST", "/logout"): PageRule(SIGNED_IN),
+    ("GET", "/lang/{code:str}"): PageRule(frozenset(), public=True, sample="/lang/vi"),
+}
+
+
+def page_routes() -> set[tuple[str, str]]:
+    app = create_app(Settings(database_url="sqlite+aiosqlite:///:memory:", secret_key="k" * 40))
+    found: set[tuple[str, str]] = set()
+    for route in app.routes:
+        if not is_page_path(route.path) or route.path.startswith("/static"):
+            continue
+        for method in getattr(route, "methods", set()):
+            if method not in FRAMEWORK_METHODS:
+                found.add((method, route.path))
+    return found
+
+
+def test_every_page_route_has_a_rule() -> None:
+    routes = page_routes()
+    missing = sorted(routes - PAGE_RULES.keys())
+    assert not missing, f"page routes without a line in PAGE_RULES: {missing}"
+    stale = sorted(PAGE_RULES.keys() - routes)
+    assert not stale, f"PAGE_RULES lines for routes that no longer exist: {stale}"
+
+
+def _concrete(path: str, rule: PageRule, samples: dict[str, str]) -> str:
+    target = rule.sample or path
+    target = target.format(**samples) if "{" in target and not re.search(r"\{\w+:\w+\}", target) else target
+    assert not re.search(r"\{\w+:\w+\}", target), f"{path}: give the rule a sample path"
+    return target
+
+
+@pytest.fixture(scope="module")
+def samples() -> dict[str, str]:
+    """Values for the sample paths' placeholders (``{vendor_in_area}``, ...)."""
+    return {}
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(PAGE_RULES))
+def test_anonymous_users_are_sent_to_sign_in(
+    client: httpx.Client, samples: dict[str, str], method: str, path: str
+) -> None:
+    rule = PAGE_RULES[(method, path)]
+    target = _concrete(path, rule, samples)
+    if method == "GET":
+        answer = client.get(target)
+        if rule.public:
+            assert answer.status_code in (200, 303)
+            assert not answer.headers.get("location", "").startswith("/login?next=")
+        else:
+            assert answer.status_code == 303
+            assert answer.headers["location"].startswith("/login?next=")
+    else:
+        token = csrf_of(client.get("/login").text)
+        answer = client.post(target, data={"csrf_token": token})
+        if rule.public:
+            assert answer.status_code < 500
+            assert not answer.headers.get("location", "").startswith("/login?next=")
+        else:
+            assert answer.status_code == 303
+            assert answer.headers["location"].startswith("/login?next=")
+
+
+def role_cases() -> list[tuple[str, str, str]]:
+    """Every signed-in role against every page that is not public; admins' writes are exercised by the
+    pages' own tests (here they would change data)."""
+    return [
+        (method, path, role)
+        for (method, path), rule in sorted(PAGE_RULES.items())
+        for role in sorted(DEMO_USERS)
+        if not rule.public and not (role == "admin" and method != "GET")
+    ]
+
+
+@pytest.mark.parametrize(("method", "path", "role"), role_cases())
+def test_roles_open_only_their_pages(
+    signed_in: Callable[[str], httpx.Client],
+    samples: dict[str, str],
+    method: str,
+    path: str,
+    role: str,
+) -> None:
+    rule = PAGE_RULES[(method, path)]
+    http = signed_in(DEMO_USERS[role])
+    target = _concrete(path, rule, samples)
+    allowed = role == "admin" or role in rule.roles
+    if method == "GET":
+        answer = http.get(target)
+        assert answer.status_code == (200 if allowed else 403), (role, target, answer.status_code)
+        assert answer.headers["content-type"].startswith(("text/html", "image/", "application/pdf"))
+    else:
+        # A valid form token and no other field: a role that may not is refused before anything is read;
+        # one that may gets past the guards (to the page's own answer about the missing fields).
+        answer = http.post(target, data={"csrf_token": csrf_of(http.get("/").text)})
+        if allowed:
+            assert answer.status_code not in (401, 403), (role, target, answer.status_code)
+        else:
+            assert answer.status_code == 403, (role, target, answer.status_code)
