@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
-from tests.web.conftest import csrf_of
+from tests.web.conftest import DEMO_PASSWORD, WebServer, csrf_of
 from tracker.app import create_app
 from tracker.settings import Settings
 from tracker.web.errors import is_page_path
@@ -27,6 +27,8 @@ DEMO_USERS = {
     PRODUCER: "sanxuat.demo",
 }
 FRAMEWORK_METHODS = {"HEAD", "OPTIONS"}
+# Files that pages offer for download (reports, templates and error files).
+DOWNLOADS = ("text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,31 @@ PAGE_RULES: dict[tuple[str, str], PageRule] = {
     ("POST", "/login"): PageRule(frozenset(), public=True),
     ("POST", "/logout"): PageRule(SIGNED_IN),
     ("GET", "/lang/{code:str}"): PageRule(frozenset(), public=True, sample="/lang/vi"),
+    # The economic office's dashboard: its own area by default; ?area= outside it → 403.
+    ("GET", "/dashboard"): PageRule(frozenset({OFFICER}), outside_area="403"),
+    ("GET", "/dashboard/uptake.png"): PageRule(frozenset({OFFICER}), outside_area="403"),
+    ("GET", "/dashboard/ocop.png"): PageRule(frozenset({OFFICER}), outside_area="403"),
+    ("GET", "/dashboard/uptake.csv"): PageRule(frozenset({OFFICER}), outside_area="403"),
+    ("GET", "/dashboard/uptake.xlsx"): PageRule(frozenset({OFFICER}), outside_area="403"),
+    ("GET", "/dashboard/ocop.csv"): PageRule(frozenset({OFFICER}), outside_area="403"),
+    ("GET", "/dashboard/ocop.xlsx"): PageRule(frozenset({OFFICER}), outside_area="403"),
+    # Imports: the kinds one's role may import; imports of other areas (and not one's own) → 404.
+    ("GET", "/imports"): PageRule(frozenset({OFFICER})),
+    ("POST", "/imports"): PageRule(frozenset({OFFICER})),
+    ("GET", "/imports/templates/{file_name:str}"): PageRule(
+        frozenset({OFFICER}), sample="/imports/templates/markets.xlsx"
+    ),
+    ("GET", "/imports/{import_id:int}"): PageRule(
+        frozenset({OFFICER}), outside_area="404", sample="/imports/{import_in_area}"
+    ),
+    ("GET", "/imports/{import_id:int}/errors.xlsx"): PageRule(
+        frozenset({OFFICER}), outside_area="404", sample="/imports/{import_in_area}/errors.xlsx"
+    ),
+    ("GET", "/imports/{import_id:int}/errors.csv"): PageRule(
+        frozenset({OFFICER}), outside_area="404", sample="/imports/{import_in_area}/errors.csv"
+    ),
+    # A producer's own products only (an account without a producer record sees none).
+    ("GET", "/my/products"): PageRule(frozenset({PRODUCER}), outside_area="never shown"),
 }
 
 
@@ -74,9 +101,25 @@ def _concrete(path: str, rule: PageRule, samples: dict[str, str]) -> str:
 
 
 @pytest.fixture(scope="module")
-def samples() -> dict[str, str]:
+def samples(web_server: WebServer) -> dict[str, str]:
     """Values for the sample paths' placeholders (``{vendor_in_area}``, ...)."""
-    return {}
+    return {"import_in_area": str(_dry_run_import(web_server))}
+
+
+def _dry_run_import(web_server: WebServer) -> int:
+    """A dry run of a markets file by the Duy Xuyên officer (through the API): an import within its area."""
+    with httpx.Client(base_url=web_server.base_url, timeout=60) as http:
+        login = http.post("/api/auth/login", json={"username": DEMO_USERS[OFFICER], "password": DEMO_PASSWORD})
+        headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+        sheet = "Tên chợ,Mã xã/phường,Loại chợ,Số sạp/quầy\r\nChợ Mẫu Phạm Vi,20599,Chợ hạng 3,10\r\n".encode()
+        answer = http.post(
+            "/api/imports/markets",
+            params={"dry_run": "true"},
+            files={"file": ("cho.csv", sheet, "text/csv")},
+            headers=headers,
+        )
+        assert answer.status_code == 201, answer.text
+        return int(answer.json()["id"])
 
 
 @pytest.mark.parametrize(("method", "path"), sorted(PAGE_RULES))
@@ -130,7 +173,7 @@ def test_roles_open_only_their_pages(
     if method == "GET":
         answer = http.get(target)
         assert answer.status_code == (200 if allowed else 403), (role, target, answer.status_code)
-        assert answer.headers["content-type"].startswith(("text/html", "image/", "application/pdf"))
+        assert answer.headers["content-type"].startswith(("text/html", "image/", "application/pdf", *DOWNLOADS))
     else:
         # A valid form token and no other field: a role that may not is refused before anything is read;
         # one that may gets past the guards (to the page's own answer about the missing fields).
