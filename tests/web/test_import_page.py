@@ -9,6 +9,7 @@ import openpyxl
 from tests.conftest import Clients
 from tests.tracker.imports.sheets import xlsx
 from tests.web.office import pages
+from tracker.imports.controllers import UPLOAD_BODY_LIMIT
 
 MARKET_HEADERS = ["Tên chợ", "Mã chợ", "Mã xã/phường", "Loại chợ", "Số sạp/quầy", "Địa chỉ"]
 ROWS = [
@@ -142,3 +143,18 @@ async def test_task_forces_and_producers_cannot_open_the_import_page(api: Client
     admin = await pages(api, "admin").get("/imports")
     assert '<option value="vendors"' in admin.text
     assert '<option value="markets"' in admin.text
+
+
+async def test_the_upload_limit_is_the_apis(api: Clients) -> None:
+    officer = pages(api, "officer_dx")
+    token = await officer.csrf("/imports")
+    form = {"csrf_token": token, "kind": "markets", "action": "dry_run"}
+    # Above the framework's default body limit, below the import limit: read, and refused for what it holds.
+    twelve_mb = await officer.post("/imports", data=form, files={"file": ("cho.xlsx", b"x" * 12_000_000, XLSX_TYPE)})
+    assert twelve_mb.status_code == 400
+    assert 'id="import-error"' in twelve_mb.text
+    # Above the API's limit for uploads: refused before it is read.
+    too_big = await officer.post(
+        "/imports", data=form, files={"file": ("cho.xlsx", b"x" * (UPLOAD_BODY_LIMIT + 1), XLSX_TYPE)}
+    )
+    assert too_big.status_code == 413
