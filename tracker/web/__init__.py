@@ -55,8 +55,9 @@ def template_config() -> TemplateConfig[JinjaTemplateEngine]:
 
 # The page controllers are imported after the helpers above, which their modules use.
 from tracker.web.session import SessionController  # noqa: E402
+from tracker.web.vendors import VendorPages  # noqa: E402
 
 # Every page controller, in one list that ``tracker.core`` mounts.
-PAGE_CONTROLLERS: list[type[Controller]] = [SessionController]
+PAGE_CONTROLLERS: list[type[Controller]] = [SessionController, VendorPages]
 
 __all__ = ["PAGE_CONTROLLERS", "configure_environment", "template_config"]
