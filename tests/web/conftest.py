@@ -223,3 +223,42 @@ def screenshot(page: Page, name: str) -> list[Path]:
         paths.append(path)
     page.set_viewport_size(original)
     return paths
+
+
+# ----- vendors ----------------------------------------------------------------------------------------
+
+_unique = iter(range(10_000))
+
+
+def vendor_form(**changes: str) -> dict[str, str]:
+    """A valid registration at Chợ Nam Phước (the demo task force tocns.namphuoc's market)."""
+    n = next(_unique)
+    form = {
+        "full_name": f"Trần Thị Thử {n}",
+        "phone": f"09{os.getpid() % 100:02d}{n:06d}",
+        "market_id": "1",
+        "stall": f"T-{n}",
+        "goods_category": "rau_cu_qua",
+        "bank_bin": "970436",
+        "account_number": f"99{os.getpid() % 1000:03d}{n:07d}",
+        "consent": "on",
+    }
+    form.update(changes)
+    return {k: v for k, v in form.items() if v is not None}
+
+
+def register_vendor(http: httpx.Client, **changes: str) -> int:
+    """Registers through the page's form; answers the new vendor's id."""
+    token = csrf_of(http.get("/vendors/new").text)
+    answer = http.post("/vendors/new", data={"csrf_token": token, **vendor_form(**changes)})
+    assert answer.status_code == 303, answer.text
+    match = re.match(r"^/vendors/(\d+)\?registered=1$", answer.headers["location"])
+    assert match, answer.headers["location"]
+    return int(match.group(1))
+
+
+VENDOR_LINK = re.compile(r'href="/vendors/(\d+)"')
+
+
+def vendor_ids_on(html: str) -> list[int]:
+    return [int(i) for i in VENDOR_LINK.findall(html)]

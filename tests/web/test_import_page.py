@@ -158,3 +158,19 @@ async def test_the_upload_limit_is_the_apis(api: Clients) -> None:
         "/imports", data=form, files={"file": ("cho.xlsx", b"x" * (UPLOAD_BODY_LIMIT + 1), XLSX_TYPE)}
     )
     assert too_big.status_code == 413
+
+
+async def test_imports_of_another_area_are_not_shown(api: Clients) -> None:
+    officer = pages(api, "officer_dx")
+    token = await officer.csrf("/imports")
+    await officer.post(
+        "/imports", data={"csrf_token": token, "kind": "markets", "action": "dry_run"}, files=_file(ROWS[:1])
+    )
+    (mine,) = (await api.officer.ok("GET", "/api/imports"))["items"][:1]
+    hanoi = pages(api, "officer_hn")
+    for url in (f"/imports/{mine['id']}", f"/imports/{mine['id']}/errors.xlsx", f"/imports/{mine['id']}/errors.csv"):
+        answer = await hanoi.get(url)
+        assert answer.status_code == 404, (url, answer.status_code)
+        assert "Không tìm thấy lần nhập" in answer.text
+    assert f'data-import="{mine["id"]}"' not in (await hanoi.get("/imports")).text
+    assert f'data-import="{mine["id"]}"' in (await officer.get("/imports")).text

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
-from tests.web.conftest import DEMO_PASSWORD, WebServer, csrf_of
+from tests.web.conftest import DEMO_PASSWORD, WebServer, csrf_of, register_vendor, sign_in, vendor_ids_on
 from tracker.app import create_app
 from tracker.settings import Settings
 from tracker.web.errors import is_page_path
@@ -35,8 +35,10 @@ DOWNLOADS = ("text/csv", "application/vnd.openxmlformats-officedocument.spreadsh
 class PageRule:
     roles: frozenset[str]  # who may open it besides admins; empty and public: anyone, signed in or not
     public: bool = False  # opens without signing in
-    outside_area: str = ""  # what a user gets for a record outside its area
     sample: str | None = None  # a concrete path to open; None: the route's own path
+    # The answer to tocns.namphuoc for the same page of a record outside Nam Phước (``sample`` with
+    # ``{vendor_outside}`` for ``{vendor_in_area}``); None when the page shows no single record.
+    outside_area: int | None = None
 
 
 PAGE_RULES: dict[tuple[str, str], PageRule] = {
@@ -45,31 +47,49 @@ PAGE_RULES: dict[tuple[str, str], PageRule] = {
     ("POST", "/login"): PageRule(frozenset(), public=True),
     ("POST", "/logout"): PageRule(SIGNED_IN),
     ("GET", "/lang/{code:str}"): PageRule(frozenset(), public=True, sample="/lang/vi"),
-    # The economic office's dashboard: its own area by default; ?area= outside it → 403.
-    ("GET", "/dashboard"): PageRule(frozenset({OFFICER}), outside_area="403"),
-    ("GET", "/dashboard/uptake.png"): PageRule(frozenset({OFFICER}), outside_area="403"),
-    ("GET", "/dashboard/ocop.png"): PageRule(frozenset({OFFICER}), outside_area="403"),
-    ("GET", "/dashboard/uptake.csv"): PageRule(frozenset({OFFICER}), outside_area="403"),
-    ("GET", "/dashboard/uptake.xlsx"): PageRule(frozenset({OFFICER}), outside_area="403"),
-    ("GET", "/dashboard/ocop.csv"): PageRule(frozenset({OFFICER}), outside_area="403"),
-    ("GET", "/dashboard/ocop.xlsx"): PageRule(frozenset({OFFICER}), outside_area="403"),
-    # Imports: the kinds one's role may import; imports of other areas (and not one's own) → 404.
+    # Vendors: the task force and the economic office, each within its area (lists are filtered by it).
+    ("GET", "/vendors"): PageRule(frozenset({OFFICER, TASKFORCE})),
+    ("GET", "/vendors/new"): PageRule(frozenset({TASKFORCE})),
+    ("POST", "/vendors/new"): PageRule(frozenset({TASKFORCE})),
+    ("GET", "/vendors/{vendor_id:int}"): PageRule(
+        frozenset({OFFICER, TASKFORCE}), sample="/vendors/{vendor_in_area}", outside_area=404
+    ),
+    ("GET", "/vendors/{vendor_id:int}/poster.png"): PageRule(
+        frozenset({TASKFORCE}), sample="/vendors/{vendor_in_area}/poster.png", outside_area=404
+    ),
+    ("GET", "/vendors/{vendor_id:int}/poster.pdf"): PageRule(
+        frozenset({TASKFORCE}), sample="/vendors/{vendor_in_area}/poster.pdf", outside_area=404
+    ),
+    ("POST", "/vendors/{vendor_id:int}/posted"): PageRule(
+        frozenset({TASKFORCE}), sample="/vendors/{vendor_in_area}/posted", outside_area=404
+    ),
+    ("POST", "/vendors/{vendor_id:int}/status"): PageRule(
+        frozenset({TASKFORCE}), sample="/vendors/{vendor_in_area}/status", outside_area=404
+    ),
+    # The economic office's dashboard: its own area by default; ?area= outside it → 403 (tests/web/test_dashboard.py).
+    ("GET", "/dashboard"): PageRule(frozenset({OFFICER})),
+    ("GET", "/dashboard/uptake.png"): PageRule(frozenset({OFFICER})),
+    ("GET", "/dashboard/ocop.png"): PageRule(frozenset({OFFICER})),
+    ("GET", "/dashboard/uptake.csv"): PageRule(frozenset({OFFICER})),
+    ("GET", "/dashboard/uptake.xlsx"): PageRule(frozenset({OFFICER})),
+    ("GET", "/dashboard/ocop.csv"): PageRule(frozenset({OFFICER})),
+    ("GET", "/dashboard/ocop.xlsx"): PageRule(frozenset({OFFICER})),
+    # Imports: the kinds one's role may import; imports of other areas (and not one's own) → 404
+    # (tests/web/test_import_page.py).
     ("GET", "/imports"): PageRule(frozenset({OFFICER})),
     ("POST", "/imports"): PageRule(frozenset({OFFICER})),
     ("GET", "/imports/templates/{file_name:str}"): PageRule(
         frozenset({OFFICER}), sample="/imports/templates/markets.xlsx"
     ),
-    ("GET", "/imports/{import_id:int}"): PageRule(
-        frozenset({OFFICER}), outside_area="404", sample="/imports/{import_in_area}"
-    ),
+    ("GET", "/imports/{import_id:int}"): PageRule(frozenset({OFFICER}), sample="/imports/{import_in_area}"),
     ("GET", "/imports/{import_id:int}/errors.xlsx"): PageRule(
-        frozenset({OFFICER}), outside_area="404", sample="/imports/{import_in_area}/errors.xlsx"
+        frozenset({OFFICER}), sample="/imports/{import_in_area}/errors.xlsx"
     ),
     ("GET", "/imports/{import_id:int}/errors.csv"): PageRule(
-        frozenset({OFFICER}), outside_area="404", sample="/imports/{import_in_area}/errors.csv"
+        frozenset({OFFICER}), sample="/imports/{import_in_area}/errors.csv"
     ),
-    # A producer's own products only (an account without a producer record sees none).
-    ("GET", "/my/products"): PageRule(frozenset({PRODUCER}), outside_area="never shown"),
+    # A producer's own products only (tests/web/test_producer_pages.py).
+    ("GET", "/my/products"): PageRule(frozenset({PRODUCER})),
 }
 
 
@@ -102,8 +122,19 @@ def _concrete(path: str, rule: PageRule, samples: dict[str, str]) -> str:
 
 @pytest.fixture(scope="module")
 def samples(web_server: WebServer) -> dict[str, str]:
-    """Values for the sample paths' placeholders (``{vendor_in_area}``, ...)."""
-    return {"import_in_area": str(_dry_run_import(web_server))}
+    """Values for the sample paths' placeholders: a vendor of Nam Phước registered here, and one of
+    Duy Trinh (outside tocns.namphuoc's area) from the demo data."""
+    with httpx.Client(base_url=web_server.base_url, timeout=30) as http:
+        assert sign_in(http, "tocns.namphuoc").status_code == 303
+        inside = register_vendor(http)
+    with httpx.Client(base_url=web_server.base_url, timeout=30) as http:
+        assert sign_in(http, "tocns.duytrinh").status_code == 303
+        outside = vendor_ids_on(http.get("/vendors").text)[0]
+    return {
+        "vendor_in_area": str(inside),
+        "vendor_outside": str(outside),
+        "import_in_area": str(_dry_run_import(web_server)),
+    }
 
 
 def _dry_run_import(web_server: WebServer) -> int:
@@ -182,3 +213,23 @@ def test_roles_open_only_their_pages(
             assert answer.status_code not in (401, 403), (role, target, answer.status_code)
         else:
             assert answer.status_code == 403, (role, target, answer.status_code)
+
+
+@pytest.mark.parametrize(
+    ("method", "path"), sorted(key for key, rule in PAGE_RULES.items() if rule.outside_area is not None)
+)
+def test_records_outside_the_area_are_not_shown(
+    signed_in: Callable[[str], httpx.Client], samples: dict[str, str], method: str, path: str
+) -> None:
+    rule = PAGE_RULES[(method, path)]
+    assert rule.sample
+    assert "{vendor_in_area}" in rule.sample
+    target = rule.sample.format(vendor_in_area=samples["vendor_outside"])
+    http = signed_in("tocns.namphuoc")
+    if method == "GET":
+        answer = http.get(target)
+    else:
+        answer = http.post(target, data={"csrf_token": csrf_of(http.get("/").text), "status": "active"})
+    assert answer.status_code == rule.outside_area, (target, answer.status_code)
+    assert answer.headers["content-type"].startswith("text/html")
+    assert "Không tìm thấy" in answer.text

@@ -8,18 +8,19 @@ one. A producer signs in and sees its products' certificates and where each plat
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import httpx
+import pytest
+from playwright.sync_api import Page, expect
 
-from tests.support.factories import unique_phone, vendor_payload
+from tests.support.factories import unique_account, unique_phone
 from tests.tracker.imports.sheets import xlsx
-from tests.web.conftest import DEMO_PASSWORD, SCREENS, WebServer, screenshot
+from tests.web.conftest import SCREENS, screenshot
 
-if TYPE_CHECKING:
-    from playwright.sync_api import Page
+pytestmark = pytest.mark.browser
 
 # What the dashboard may weigh on a phone's first visit (HTML, CSS, script and both charts).
 DASHBOARD_BUDGET_BYTES = 400_000
@@ -30,33 +31,34 @@ def count(page: Page, key: str) -> int:
     return int(text.replace(".", ""))
 
 
-def api_token(http: httpx.Client, username: str) -> str:
-    answer = http.post("/api/auth/login", json={"username": username, "password": DEMO_PASSWORD})
-    assert answer.status_code == 200, answer.text
-    return str(answer.json()["access_token"])
-
-
-def register_and_post(web_server: WebServer) -> dict[str, Any]:
-    """The task force of Nam Phước registers a vendor (wrong phone first), prints its poster and posts it."""
-    with httpx.Client(base_url=web_server.base_url, timeout=60) as http:
-        headers = {"Authorization": f"Bearer {api_token(http, 'tocns.namphuoc')}"}
-        markets = http.get("/api/markets", params={"area": "20599"}, headers=headers).json()["items"]
-        payload = vendor_payload(markets[0]["id"], full_name="Trần Thị Bích Ngọc", phone="0123 45")
-        wrong = http.post("/api/vendors", json=payload, headers=headers)
-        assert wrong.status_code == 400
-        assert [p["field"] for p in wrong.json()["extra"]] == ["phone"]
-        payload["phone"] = unique_phone()
-        created = http.post("/api/vendors", json=payload, headers=headers)
-        assert created.status_code == 201, created.text
-        vendor = created.json()
-        poster = http.get(f"/api/vendors/{vendor['id']}/poster.pdf", headers=headers)
-        assert poster.status_code == 200
-        assert poster.content.startswith(b"%PDF")
-        (issued,) = http.get(f"/api/vendors/{vendor['id']}/posters", headers=headers).json()
-        posted = http.post(f"/api/vendors/{vendor['id']}/posters/{issued['id']}/posted", headers=headers)
-        assert posted.status_code == 200, posted.text
-        assert posted.json()["posted_at"] is not None
-        return dict(vendor)
+def register_and_post(task_force: Page) -> str:
+    """On the task force's pages: register a vendor (a wrong phone first, then fixed), print the poster, post it."""
+    name = "Trần Thị Bích Ngọc"
+    task_force.goto("/vendors/new")
+    task_force.get_by_label("Họ và tên").fill(name)
+    task_force.get_by_label("Số điện thoại di động").fill("0123 45")
+    market = task_force.locator("#f-market_id")
+    if not market.input_value():
+        market.select_option(index=1)
+    task_force.get_by_label("Số quầy / sạp").fill("W-1")
+    task_force.locator("#f-goods_category").select_option("rau_cu_qua")
+    task_force.locator("#f-bank_bin").select_option("970436")
+    task_force.get_by_label("Số tài khoản").fill(unique_account())
+    task_force.get_by_label("Tiểu thương đồng ý").check()
+    task_force.get_by_role("button", name="Lưu đăng ký").click()
+    expect(task_force.locator("#f-phone-error")).to_be_visible()
+    task_force.get_by_label("Số điện thoại di động").fill(unique_phone())
+    task_force.get_by_role("button", name="Lưu đăng ký").click()
+    expect(task_force).to_have_url(re.compile(r"/vendors/\d+\?registered=1$"))
+    pdf_href = task_force.locator("#poster-pdf").get_attribute("href")
+    assert pdf_href
+    pdf = task_force.request.get(pdf_href)
+    assert pdf.status == 200
+    assert pdf.body().startswith(b"%PDF")
+    task_force.reload()
+    task_force.get_by_role("button", name="Đã dán áp phích tại quầy").click()
+    expect(task_force.locator("#poster-posted")).to_be_visible()
+    return name
 
 
 def page_weight(page: Page) -> dict[str, int]:
@@ -71,18 +73,24 @@ def page_weight(page: Page) -> dict[str, int]:
 
 
 def test_the_dashboard_figure_rises_when_a_task_force_registers_and_posts(
-    logged_in_page: Callable[[str], Page], web_server: WebServer
+    logged_in_page: Callable[[str], Page],
 ) -> None:
     officer = logged_in_page("canbo.duyxuyen")
     officer.goto("/dashboard")
     assert officer.get_by_role("heading", level=1).inner_text().startswith("Bảng theo dõi")
     registered, with_poster = count(officer, "vendors"), count(officer, "with_poster")
 
-    register_and_post(web_server)
+    name = register_and_post(logged_in_page("tocns.namphuoc"))
 
     officer.reload()
     assert count(officer, "vendors") == registered + 1
     assert count(officer, "with_poster") == with_poster + 1
+
+    # The row of Nam Phước leads to the vendor list of the task force's pages, filtered to it.
+    officer.locator('tr[data-code="20599"]').get_by_role("link", name="Danh sách tiểu thương").click()
+    officer.wait_for_url("**/vendors?area=20599")
+    expect(officer.get_by_text(name).first).to_be_visible()
+    officer.goto("/dashboard")
 
     # Drill down: Nam Phước's row leads one level down, where its markets are listed.
     officer.get_by_role("link", name="Xã Nam Phước", exact=True).first.click()

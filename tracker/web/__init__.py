@@ -58,8 +58,15 @@ from tracker.web.dashboard import DashboardPages  # noqa: E402
 from tracker.web.imports import ImportPages  # noqa: E402
 from tracker.web.producer import ProducerPages  # noqa: E402
 from tracker.web.session import SessionController  # noqa: E402
+from tracker.web.vendors import VendorPages  # noqa: E402
 
 # Every page controller, in one list that ``tracker.core`` mounts.
-PAGE_CONTROLLERS: list[type[Controller]] = [SessionController, DashboardPages, ImportPages, ProducerPages]
+PAGE_CONTROLLERS: list[type[Controller]] = [
+    SessionController,
+    VendorPages,
+    DashboardPages,
+    ImportPages,
+    ProducerPages,
+]
 
 __all__ = ["PAGE_CONTROLLERS", "configure_environment", "template_config"]

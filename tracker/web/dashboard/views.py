@@ -60,7 +60,6 @@ class DrillRow:
     dashboard_href: str | None
     # The vendor list page filtered to the records the row counts.
     vendors_href: str
-    active_href: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,11 +115,11 @@ class DashboardView:
         return max(self.broken_total - len(self.broken), 0)
 
 
-def vendors_href(row: UptakeRow, *, active: bool = False) -> str:
-    status = "active" if active else None
+def vendors_href(row: UptakeRow) -> str:
+    """The vendor list page (its ``area`` and ``market_id`` filters) of the records a row counts."""
     if row.kind == "market":
-        return url(VENDORS_PAGE, area=row.area_code, market=row.market_id, status=status)
-    return url(VENDORS_PAGE, area=row.code, status=status)
+        return url(VENDORS_PAGE, market_id=row.market_id)
+    return url(VENDORS_PAGE, area=row.code)
 
 
 def drill_rows(report: UptakeReport) -> list[DrillRow]:
@@ -129,7 +128,6 @@ def drill_rows(report: UptakeReport) -> list[DrillRow]:
             row=row,
             dashboard_href=url(DASHBOARD, area=row.code) if row.kind == "unit" else None,
             vendors_href=vendors_href(row),
-            active_href=vendors_href(row, active=True),
         )
         for row in report.rows
     ]
