@@ -28,8 +28,10 @@
           option.disabled = !show;
           if (show && option.value && !first) { first = option; }
         });
-        if (term && first && (select.selectedIndex < 0 || select.options[select.selectedIndex].hidden)) {
+        var current = select.options[select.selectedIndex];
+        if (term && first && (!current || !current.value || current.hidden)) {
           select.value = first.value;
+          select.dispatchEvent(new Event("change", { bubbles: true }));
         }
       });
     });
@@ -49,8 +51,10 @@
         return el.name && el.name !== "csrf_token" && el.type !== "password" && el.type !== "hidden" &&
           el.type !== "submit" && el.type !== "search";
       });
+      // Restore only into a blank form (the server's re-rendered form, already filled in, wins); a list
+      // that comes pre-chosen (the only market of the area) does not count as typing.
       var empty = fields.every(function (el) {
-        return el.type === "checkbox" ? !el.checked : el.tagName === "SELECT" ? !el.value : !el.value;
+        return el.tagName === "SELECT" || el.type === "checkbox" || !el.value;
       });
       var saved = null;
       try { saved = JSON.parse(storage.getItem(key) || "null"); } catch (e) { saved = null; }
