@@ -65,7 +65,7 @@ def test_register_fix_print_post_activate(logged_in_page: Callable[[str], Page])
     poster = page.get_by_role("img", name=re.compile("Áp phích VietQR của Nguyễn Thị Bảy"))
     poster.scroll_into_view_if_needed()
     expect(poster).to_be_visible()
-    page.wait_for_function("document.querySelector('.poster img').naturalWidth > 0")
+    page.wait_for_function("() => document.querySelector('.poster img').naturalWidth > 0")
     pdf_href = page.get_by_role("link", name="Tải PDF để in").get_attribute("href")
     assert pdf_href
     pdf = page.request.get(pdf_href)
@@ -131,3 +131,29 @@ def test_registration_with_the_keyboard_only(logged_in_page: Callable[[str], Pag
     expect(page.get_by_role("heading", level=1)).to_contain_text("Trương Văn Phím")
     expect(page.get_by_text("BIDV")).to_be_visible()
     expect(page.get_by_text("Rau củ quả")).to_be_visible()
+
+
+UNLABELLED = """() => Array.from(document.querySelectorAll('input, select, textarea'))
+  .filter(el => el.type !== 'hidden' && !(el.labels && el.labels.length))
+  .map(el => el.id || el.name)"""
+
+
+def test_pages_fit_360_px_and_label_every_field(logged_in_page: Callable[[str], Page]) -> None:
+    page = logged_in_page("tocns.namphuoc")
+    page.goto("/vendors")
+    vendor_path = page.locator(".list a").first.get_attribute("href")
+    assert vendor_path
+    for path in ("/vendors", "/vendors/new", vendor_path, "/"):
+        page.goto(path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
+        assert page.evaluate(UNLABELLED) == [], path
+        # Touch targets: every button and form control is at least 44 px high.
+        small = page.evaluate(
+            """() => Array.from(document.querySelectorAll('main button, main input:not([type=checkbox]),"""
+            """ main select, main a.button'))
+              .filter(el => el.offsetParent !== null && el.getBoundingClientRect().height < 44)
+              .map(el => el.id || el.textContent.trim())"""
+        )
+        assert small == [], (path, small)
+    page.goto("/login")
+    assert page.evaluate(UNLABELLED) == []

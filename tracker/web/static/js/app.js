@@ -10,13 +10,16 @@
   // A search box above a long <select data-filter="…">: shows the matching options only.
   function filterSelects() {
     document.querySelectorAll("select[data-filter]").forEach(function (select) {
+      var label = document.createElement("label");
       var box = document.createElement("input");
       box.type = "search";
       box.id = select.id + "-filter";
-      box.placeholder = select.getAttribute("data-filter");
-      box.setAttribute("aria-label", select.getAttribute("data-filter"));
+      label.htmlFor = box.id;
+      label.className = "hint";
+      label.textContent = select.getAttribute("data-filter");
       box.setAttribute("aria-controls", select.id);
       box.autocomplete = "off";
+      select.parentNode.insertBefore(label, select);
       select.parentNode.insertBefore(box, select);
       var options = Array.prototype.slice.call(select.options);
       box.addEventListener("input", function () {
