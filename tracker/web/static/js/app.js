@@ -10,13 +10,16 @@
   // A search box above a long <select data-filter="…">: shows the matching options only.
   function filterSelects() {
     document.querySelectorAll("select[data-filter]").forEach(function (select) {
+      var label = document.createElement("label");
       var box = document.createElement("input");
       box.type = "search";
       box.id = select.id + "-filter";
-      box.placeholder = select.getAttribute("data-filter");
-      box.setAttribute("aria-label", select.getAttribute("data-filter"));
+      label.htmlFor = box.id;
+      label.className = "hint";
+      label.textContent = select.getAttribute("data-filter");
       box.setAttribute("aria-controls", select.id);
       box.autocomplete = "off";
+      select.parentNode.insertBefore(label, select);
       select.parentNode.insertBefore(box, select);
       var options = Array.prototype.slice.call(select.options);
       box.addEventListener("input", function () {
@@ -28,8 +31,10 @@
           option.disabled = !show;
           if (show && option.value && !first) { first = option; }
         });
-        if (term && first && (select.selectedIndex < 0 || select.options[select.selectedIndex].hidden)) {
+        var current = select.options[select.selectedIndex];
+        if (term && first && (!current || !current.value || current.hidden)) {
           select.value = first.value;
+          select.dispatchEvent(new Event("change", { bubbles: true }));
         }
       });
     });
@@ -49,8 +54,10 @@
         return el.name && el.name !== "csrf_token" && el.type !== "password" && el.type !== "hidden" &&
           el.type !== "submit" && el.type !== "search";
       });
+      // Restore only into a blank form (the server's re-rendered form, already filled in, wins); a list
+      // that comes pre-chosen (the only market of the area) does not count as typing.
       var empty = fields.every(function (el) {
-        return el.type === "checkbox" ? !el.checked : el.tagName === "SELECT" ? !el.value : !el.value;
+        return el.tagName === "SELECT" || el.type === "checkbox" || !el.value;
       });
       var saved = null;
       try { saved = JSON.parse(storage.getItem(key) || "null"); } catch (e) { saved = null; }
