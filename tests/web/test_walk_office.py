@@ -142,3 +142,27 @@ def test_a_producer_sees_certificates_and_platform_status(logged_in_page: Callab
     assert stages.count() >= 1
     assert "Việc cần làm:" in stages.first.inner_text()
     screenshot(producer, "producer-products")
+
+
+UNLABELLED = """() => Array.from(document.querySelectorAll('input, select, textarea'))
+  .filter(el => el.type !== 'hidden' && !(el.labels && el.labels.length))
+  .map(el => el.id || el.name)"""
+SMALL_TARGETS = """() => Array.from(document.querySelectorAll(
+    'main button, main input:not([type=checkbox]), main select, main a.button'))
+  .filter(el => el.offsetParent !== null && el.getBoundingClientRect().height < 44)
+  .map(el => el.id || el.name || el.textContent.trim())"""
+
+
+def test_office_and_producer_pages_fit_360_px(logged_in_page: Callable[[str], Page]) -> None:
+    officer = logged_in_page("canbo.duyxuyen")
+    producer = logged_in_page("sanxuat.demo")
+    for page, path in (
+        (officer, "/dashboard"),
+        (officer, "/dashboard?area=20599&by=market"),
+        (officer, "/imports"),
+        (producer, "/my/products"),
+    ):
+        page.goto(path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
+        assert page.evaluate(UNLABELLED) == [], path
+        assert page.evaluate(SMALL_TARGETS) == [], path
