@@ -246,3 +246,18 @@ async def test_the_uptake_chart_is_drawn_for_at_most_forty_rows(api: Clients) ->
     assert "tối đa 40 dòng" in chart.text
     by_unit = await officer.get("/dashboard/uptake.png")
     assert by_unit.status_code == 200
+
+
+async def test_an_admin_sees_the_country_and_drills_into_any_area(api: Clients) -> None:
+    await _duy_xuyen(api)
+    admin = pages(api, "admin")
+    country = await admin.get("/dashboard")
+    assert country.status_code == 200
+    assert "Bảng theo dõi: Toàn quốc" in country.text
+    assert figure(country.text, "vendors") == (await api.admin.ok("GET", "/api/reports/uptake"))["total"]["vendors"]
+    assert figure(country.text, "vendors") == 9
+    english = await admin.get("/dashboard", headers={"Accept-Language": "en"})
+    assert "Dashboard: Nationwide" in english.text
+    commune = await admin.get("/dashboard", params={"area": "20599"})
+    assert figure(commune.text, "vendors") == 3
+    assert 'href="/dashboard">Toàn quốc</a>' in commune.text  # the way back up

@@ -154,7 +154,7 @@ async def trail(session: AsyncSession, actor: Actor, area_code: str | None) -> l
     crumbs: list[Crumb] = []
     own = await areas.by_id(actor.area_id) if actor.area_id is not None else None
     if own is None:
-        crumbs.append(Crumb(None, "Toàn quốc", DASHBOARD))
+        crumbs.append(Crumb(None, "", DASHBOARD))  # the whole country: the page names it in its language
     else:
         crumbs.append(Crumb(own.code, own.name, url(DASHBOARD, area=own.code)))
     if not area_code or (own is not None and area_code == own.code):
