@@ -150,7 +150,9 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         )
 
 
-@pytest.fixture(scope="session")
+# Module scope: the sync API keeps an event loop running in the main thread while it is started, which
+# would stop later asyncio tests of the same run; it is stopped after each browser test module.
+@pytest.fixture(scope="module")
 def playwright_instance() -> Iterator[Playwright]:
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
         reason = f"{CHROMIUM} is missing"
@@ -165,7 +167,7 @@ def playwright_instance() -> Iterator[Playwright]:
         yield playwright
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright_instance: Playwright) -> Iterator[Browser]:
     chromium = playwright_instance.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
     try:
