@@ -150,8 +150,8 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         )
 
 
-# Per module, not per session: Playwright's sync API marks an event loop as running in the main thread for
-# as long as it is open, and the async tests of the other modules (pytest-asyncio) cannot start theirs then.
+# Module scope: the sync API keeps an event loop running in the main thread while it is started, which
+# would stop later asyncio tests of the same run; it is stopped after each browser test module.
 @pytest.fixture(scope="module")
 def playwright_instance() -> Iterator[Playwright]:
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():

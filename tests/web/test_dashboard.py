@@ -256,7 +256,9 @@ async def test_an_admin_sees_the_country_and_drills_into_any_area(api: Clients) 
     assert "Bảng theo dõi: Toàn quốc" in country.text
     assert figure(country.text, "vendors") == (await api.admin.ok("GET", "/api/reports/uptake"))["total"]["vendors"]
     assert figure(country.text, "vendors") == 9
-    english = await admin.get("/dashboard", headers={"Accept-Language": "en"})
+    # English once the switch was used (its cookie); a browser's Accept-Language alone keeps Vietnamese.
+    assert "Toàn quốc" in (await admin.get("/dashboard", headers={"Accept-Language": "en"})).text
+    english = await admin.get("/dashboard", headers={"Cookie": f"cho_so_session={api.world.tokens['admin']}; lang=en"})
     assert "Dashboard: Nationwide" in english.text
     commune = await admin.get("/dashboard", params={"area": "20599"})
     assert figure(commune.text, "vendors") == 3

@@ -129,6 +129,14 @@ def test_language_switch_is_remembered(signed_in: Callable[[str], httpx.Client])
     assert "Đăng xuất" in http.get("/").text
 
 
+def test_pages_stay_vietnamese_for_an_english_browser_until_switched(client: httpx.Client) -> None:
+    english_browser = {"Accept-Language": "en-US,en;q=0.9"}
+    assert '<html lang="vi">' in client.get("/login", headers=english_browser).text
+    client.get("/lang/en", params={"next": "/login"})
+    assert '<html lang="en">' in client.get("/login", headers=english_browser).text
+    assert "Username" in client.get("/login").text
+
+
 def test_cookie_is_not_accepted_by_the_api(signed_in: Callable[[str], httpx.Client]) -> None:
     http = signed_in("tocns.namphuoc")
     assert http.get("/api/auth/me").status_code == 401

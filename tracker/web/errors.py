@@ -17,7 +17,7 @@ from tracker.accounts.auth import SESSION_COOKIE
 from tracker.lib.exceptions import NotAuthenticated, TrackerError
 from tracker.lib.http_errors import handle_exception, to_tracker_error
 from tracker.lib.i18n import Text
-from tracker.web.render import login_location, render_html
+from tracker.web.render import lang_of, login_location, render_html
 
 logger = logging.getLogger("tracker.errors")
 
@@ -68,9 +68,8 @@ def handle_page_or_api_exception(request: Request[Any, Any, Any], exc: Exception
         )
     except Exception:  # the error page itself failed: still answer, in plain text
         logger.exception("error page failed on %s %s", request.method, request.url.path)
-        lang = "en" if "en" in request.cookies.get("lang", "") else "vi"
         return Response(
-            content=error.message(lang),  # type: ignore[arg-type]
+            content=error.message(lang_of(request)),
             status_code=error.status_code,
             media_type="text/plain; charset=utf-8",
         )

@@ -23,12 +23,11 @@ from tracker.imports.kinds import ImportOptions, KindRegistry
 from tracker.imports.schemas import ImportReport, ImportSummary
 from tracker.imports.service import ImportService
 from tracker.lib.exceptions import FieldProblem, NotFound, TrackerError, ValidationFailed
-from tracker.lib.http_errors import request_lang
 from tracker.lib.i18n import Lang, Text
 from tracker.lib.pagination import PageParams
 from tracker.web.csrf import csrf_protect
 from tracker.web.errors import handle_page_or_api_exception
-from tracker.web.render import page, redirect_to
+from tracker.web.render import lang_of, page, redirect_to
 
 # The roles that open the page: the economic office (and admins). Each sees the kinds its role may import.
 IMPORT_PAGE_ROLES = (OFFICER,)
@@ -136,7 +135,7 @@ class ImportPages(Controller):
         chosen: dict[str, str] | None = None,
         status_code: int = 200,
     ) -> Response[Any]:
-        lang = request_lang(request)
+        lang = lang_of(request)
         return page(
             request,
             "imports/index.html",
@@ -170,7 +169,7 @@ class ImportPages(Controller):
         import_service: NamedDependency[ImportService],
     ) -> Response[Any]:
         form = await request.form()
-        lang = request_lang(request)
+        lang = lang_of(request)
         report, error = await run_upload(import_service, actor, form, lang)
         chosen = {k: str(form.get(k) or "") for k in ("kind", "mode", "market")}
         if error is not None:
@@ -191,7 +190,7 @@ class ImportPages(Controller):
         import_service: NamedDependency[ImportService],
     ) -> Response[Any]:
         imported = await import_service.one(actor, import_id)
-        report = await import_service.report(actor, imported, request_lang(request))
+        report = await import_service.report(actor, imported, lang_of(request))
         chosen = {"kind": report.kind, "mode": report.mode, "market": report.market_code or ""}
         return await self._show(request, actor, import_service, report=report, chosen=chosen)
 
@@ -240,9 +239,7 @@ async def _error_file(
     only_failed: bool,
 ) -> Response[bytes]:
     """The import's rows as uploaded with an error column, personal data masked per role (as the API's)."""
-    content, name = await service.error_file(
-        actor, import_id, file_format, request_lang(request), only_failed=only_failed
-    )
+    content, name = await service.error_file(actor, import_id, file_format, lang_of(request), only_failed=only_failed)
     return _attachment(content, name, XLSX if file_format == "xlsx" else CSV)
 
 

@@ -13,10 +13,9 @@ from litestar.di import NamedDependency
 
 from tracker.accounts.actor import PRODUCER, Actor
 from tracker.accounts.auth import requires
-from tracker.lib.http_errors import request_lang
 from tracker.onboarding.schemas import ProducerOverview
 from tracker.onboarding.services import StatusService
-from tracker.web.render import page
+from tracker.web.render import lang_of, page
 
 
 async def my_products(status_service: StatusService, actor: Actor, lang: Any) -> ProducerOverview | None:
@@ -39,5 +38,5 @@ class ProducerPages(Controller):
         actor: NamedDependency[Actor],
         status_service: NamedDependency[StatusService],
     ) -> Response[Any]:
-        overview = await my_products(status_service, actor, request_lang(request))
+        overview = await my_products(status_service, actor, lang_of(request))
         return page(request, "producer/products.html", overview=overview)

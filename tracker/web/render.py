@@ -17,8 +17,8 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
 from tracker.accounts.actor import ADMIN, OFFICER, PRODUCER, TASKFORCE, Actor
-from tracker.lib.http_errors import LANG_COOKIE, request_lang
-from tracker.lib.i18n import Lang, Text
+from tracker.lib.http_errors import LANG_COOKIE
+from tracker.lib.i18n import DEFAULT_LANG, Lang, Text, negotiate
 from tracker.settings import Settings
 from tracker.web.csrf import CSRF_COOKIE, csrf_token, new_anonymous_cookie
 
@@ -42,6 +42,13 @@ NAV: list[NavLink] = [
     NavLink("/imports", Text("Nhập bảng tính", "Imports"), frozenset({OFFICER})),
     NavLink("/my/products", Text("Sản phẩm của tôi", "My products"), frozenset({PRODUCER})),
 ]
+
+
+def lang_of(request: Request[Any, Any, Any]) -> Lang:
+    """The pages' language: the one chosen with the switch (cookie ``lang``), else Vietnamese. Unlike the
+    API, pages do not follow the browser's Accept-Language: an English-set browser still gets Vietnamese."""
+    chosen = request.cookies.get(LANG_COOKIE)
+    return negotiate(None, chosen) if chosen else DEFAULT_LANG
 
 
 def local_path(value: str | None, default: str = "/", *, allow_login: bool = False) -> str:
@@ -74,7 +81,7 @@ def _page_paths(request: Request[Any, Any, Any]) -> frozenset[str]:
 def nav_for(request: Request[Any, Any, Any], actor: Actor | None) -> list[tuple[str, str]]:
     if actor is None:
         return []
-    lang = request_lang(request)
+    lang = lang_of(request)
     paths = _page_paths(request)
     return [
         (link.path, link.label(lang))
@@ -142,7 +149,7 @@ def login_location(request: Request[Any, Any, Any]) -> str:
 
 def common_context(request: Request[Any, Any, Any]) -> dict[str, Any]:
     user = current_user(request)
-    lang: Lang = request_lang(request)
+    lang: Lang = lang_of(request)
     return {
         "user": user,
         "lang": lang,
@@ -173,7 +180,7 @@ def _response_cookies(request: Request[Any, Any, Any], context: dict[str, Any]) 
     return cookies
 
 
-PAGE_HEADERS = {"Cache-Control": "no-store", "Vary": "Cookie, Accept-Language"}
+PAGE_HEADERS = {"Cache-Control": "no-store", "Vary": "Cookie"}
 
 
 def page(request: Request[Any, Any, Any], template: str, *, status_code: int = 200, **context: Any) -> Template:

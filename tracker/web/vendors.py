@@ -18,12 +18,12 @@ from tracker.accounts.auth import requires
 from tracker.areas.services import AreaService
 from tracker.lib import clock
 from tracker.lib.exceptions import FieldProblem, TrackerError, ValidationFailed
-from tracker.lib.http_errors import request_lang, translate_validation_message
+from tracker.lib.http_errors import translate_validation_message
 from tracker.lib.i18n import Text
 from tracker.lib.ids import MAX_ID
 from tracker.lib.pagination import PageParams
 from tracker.web.csrf import csrf_protect
-from tracker.web.render import page, redirect_to
+from tracker.web.render import lang_of, page, redirect_to
 from vendors.posters.service import PosterService
 from vendors.reference import GOODS_CATEGORIES, STATUS_TRANSITIONS, VENDOR_STATUSES
 from vendors.schemas import StatusChange, VendorCreate
@@ -171,7 +171,7 @@ class VendorPages(Controller):
         areas = await area_service.present([await area_service.by_id(i) for i in area_ids])
         area_id = (await area_service.resolve(area)).id if area else None
         filters = VendorFilters(market_id=market_id, area_id=area_id, q=q or None)
-        lang = request_lang(request)
+        lang = lang_of(request)
         vendors, total = await vendor_service.search(actor, filters, PageParams(PER_PAGE, offset), lang)
         return page(
             request,
@@ -206,7 +206,7 @@ class VendorPages(Controller):
         if not values.get("market_id") and len(markets) == 1:
             values = {**values, "market_id": str(markets[0].id)}
         banks = sorted(request.app.state.banks, key=lambda b: b.short_name.casefold())
-        lang = request_lang(request)
+        lang = lang_of(request)
         return page(
             request,
             "vendors/new.html",
@@ -243,7 +243,7 @@ class VendorPages(Controller):
         form = await request.form()
         values = {name: _text(form, name) for name in TEXT_FIELDS}
         checks = {name: form.get(name) == "on" for name in ("consent", "allow_duplicate_phone")}
-        lang = request_lang(request)
+        lang = lang_of(request)
         try:
             data, problems = registration_from(values, checks, vendor_service.banks)
             if problems:
@@ -281,7 +281,7 @@ class VendorPages(Controller):
         vendor_service: NamedDependency[VendorService],
         registered: Annotated[int | None, QueryParameter(ge=0, le=1)] = None,
     ) -> Template:
-        lang = request_lang(request)
+        lang = lang_of(request)
         vendor = await vendor_service.one(actor, vendor_id)
         (out,) = await vendor_service.present(actor, [vendor.id], lang)
         history = await vendor_service.history(actor, vendor.id)

@@ -16,14 +16,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tracker.accounts.actor import OFFICER, Actor
 from tracker.accounts.auth import requires
 from tracker.lib.exceptions import FieldProblem, ValidationFailed
-from tracker.lib.http_errors import request_lang
 from tracker.lib.i18n import Text
 from tracker.reports import charts
 from tracker.reports.controllers import answer, chart
 from tracker.reports.schemas import Breakdown
 from tracker.reports.service import ReportService
 from tracker.web.dashboard.views import CHART_MAX_ROWS, dashboard
-from tracker.web.render import page
+from tracker.web.render import lang_of, page
 
 AreaParam = Annotated[str | None, QueryParameter(max_length=20, description="Mã địa bàn / area code")]
 ByParam = Annotated[Breakdown | None, QueryParameter(description="unit: theo đơn vị; market: theo chợ")]
@@ -53,7 +52,7 @@ class DashboardPages(Controller):
         area: AreaParam = None,
         by: ByParam = None,
     ) -> Response[Any]:
-        view = await dashboard(db_session, actor, area or None, by, request_lang(request), report_service)
+        view = await dashboard(db_session, actor, area or None, by, lang_of(request), report_service)
         return page(request, "dashboard/index.html", view=view)
 
     @get("/uptake.png", media_type="image/png")
