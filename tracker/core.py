@@ -21,7 +21,6 @@ from tracker.db.engine import create_database
 from tracker.db.session import SessionMiddleware, provide_db_session
 from tracker.imports.kinds import KindRegistry
 from tracker.lib.deps import provide_settings, service_provider
-from tracker.lib.http_errors import handle_exception
 from tracker.lib.openapi_errors import document_errors
 from tracker.lib.pagination import provide_page
 from tracker.observability import RequestContextMiddleware, configure_logging
@@ -78,6 +77,8 @@ class TrackerPlugin(InitPluginProtocol):
         from tracker.reports.controllers import ReportController, TargetController
         from tracker.reports.deps import provide_report_service
         from tracker.reports.targets import TargetService
+        from tracker.web import PAGE_CONTROLLERS, template_config
+        from tracker.web.errors import handle_page_or_api_exception
         from vendors.controllers import MarketController, VendorController
         from vendors.deps import provide_vendor_service
         from vendors.posters.controllers import PosterController, QRController
@@ -128,6 +129,7 @@ class TrackerPlugin(InitPluginProtocol):
                 PublicProductStatusController,
                 ReportController,
                 TargetController,
+                *PAGE_CONTROLLERS,
             ]
         )
         app_config.dependencies.update(
@@ -163,7 +165,9 @@ class TrackerPlugin(InitPluginProtocol):
             *app_config.middleware,
         ]
         document_errors(app_config.route_handlers)
-        app_config.exception_handlers[Exception] = handle_exception
+        # Pages answer errors with pages (and send the signed-out to /login); the API with JSON.
+        app_config.exception_handlers[Exception] = handle_page_or_api_exception
+        app_config.template_config = template_config()
         app_config.openapi_config = OpenAPIConfig(
             title="Chợ Số API",
             version="0.1.0",
