@@ -189,3 +189,16 @@ def test_registration_page_weighs_under_100_kb(signed_in: Callable[[str], httpx.
     total = sum(sizes.values())
     print(f"\nregistration page weight: {total} bytes uncompressed {sizes}")
     assert total < 100 * 1024, sizes
+
+
+def test_vendor_page_in_english_keeps_vietnamese_dates(signed_in: Callable[[str], httpx.Client]) -> None:
+    http = signed_in("tocns.namphuoc")
+    vendor_id = register_vendor(http, full_name="Lâm Thị Tám")
+    vi = http.get(f"/vendors/{vendor_id}").text
+    registered_on = re.search(r"<dt>Đăng ký ngày</dt><dd>(\d{2}/\d{2}/\d{4})</dd>", vi)
+    assert registered_on, "the registration date reads dd/mm/yyyy"
+    http.get("/lang/en", params={"next": "/"})
+    en = http.get(f"/vendors/{vendor_id}").text
+    assert f"<dt>Registered on</dt><dd>{registered_on.group(1)}</dd>" in en
+    assert "Vegetables and fruit" in en
+    assert "Lâm Thị Tám" in en
