@@ -147,24 +147,17 @@ def test_register_print_post_and_activate(signed_in: Callable[[str], httpx.Clien
     assert "Đã ghi nhận: áp phích đã dán." in page.text
     assert 'id="poster-posted"' in page.text
 
-    version = re.search(r'name="version" value="(\d+)"', page.text).group(1)
-    active = http.post(
-        f"/vendors/{vendor_id}/status",
-        data={"csrf_token": csrf_of(page.text), "status": "active", "version": version},
-    )
+    active = http.post(f"/vendors/{vendor_id}/status", data={"csrf_token": csrf_of(page.text), "status": "active"})
     assert active.status_code == 303
     page = http.get(f"/vendors/{vendor_id}")
     assert "Đã chuyển trạng thái: Đang nhận chuyển khoản." in page.text
     assert re.search(r'id="vendor-status"><span class="badge">Đang nhận chuyển khoản', page.text)
-    # A stale form (the old version) is refused with a message, not applied twice.
-    stale = http.post(
-        f"/vendors/{vendor_id}/status",
-        data={"csrf_token": csrf_of(page.text), "status": "paused", "version": version},
-    )
-    assert stale.status_code == 303
-    assert "Đang nhận chuyển khoản" in re.search(
-        r'id="vendor-status">(.*?)</dd>', http.get(stale.headers["location"]).text
-    ).group(1)
+    # A change the current status does not allow is refused with the service's message, nothing changed.
+    refused = http.post(f"/vendors/{vendor_id}/status", data={"csrf_token": csrf_of(page.text), "status": "registered"})
+    assert refused.status_code == 303
+    page = http.get(refused.headers["location"])
+    assert "Không thể chuyển từ “Đang nhận chuyển khoản” sang “Đã đăng ký”." in page.text
+    assert "Đang nhận chuyển khoản" in re.search(r'id="vendor-status">(.*?)</dd>', page.text).group(1)
 
 
 def test_officer_sees_the_vendor_but_cannot_print_or_change_it(signed_in: Callable[[str], httpx.Client]) -> None:
@@ -196,3 +189,16 @@ def test_registration_page_weighs_under_100_kb(signed_in: Callable[[str], httpx.
     total = sum(sizes.values())
     print(f"\nregistration page weight: {total} bytes uncompressed {sizes}")
     assert total < 100 * 1024, sizes
+
+
+def test_vendor_page_in_english_keeps_vietnamese_dates(signed_in: Callable[[str], httpx.Client]) -> None:
+    http = signed_in("tocns.namphuoc")
+    vendor_id = register_vendor(http, full_name="Lâm Thị Tám")
+    vi = http.get(f"/vendors/{vendor_id}").text
+    registered_on = re.search(r"<dt>Đăng ký ngày</dt><dd>(\d{2}/\d{2}/\d{4})</dd>", vi)
+    assert registered_on, "the registration date reads dd/mm/yyyy"
+    http.get("/lang/en", params={"next": "/"})
+    en = http.get(f"/vendors/{vendor_id}").text
+    assert f"<dt>Registered on</dt><dd>{registered_on.group(1)}</dd>" in en
+    assert "Vegetables and fruit" in en
+    assert "Lâm Thị Tám" in en

@@ -351,6 +351,9 @@ class VendorPages(Controller):
         actor: NamedDependency[Actor],
         vendor_service: NamedDependency[VendorService],
     ) -> Redirect:
+        # The buttons send the wanted status only: showing the poster may itself have moved the vendor to
+        # "QR issued" (and its version on) since the page was drawn. The service still refuses a change
+        # the current status does not allow.
         form = await request.form()
         version = _text(form, "version")
         try:
