@@ -8,6 +8,7 @@ and dots ignored (posters group account numbers in fours).
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import zipfile
@@ -18,16 +19,17 @@ import openpyxl
 import pytest
 from litestar.testing import AsyncTestClient
 
-from tests.conftest import World, reset_to_baseline
+from tests.conftest import PASSWORD, SECRET, World, reset_to_baseline
 from tests.ocop.support import producer_payload
 from tests.qr.conftest import decode_image, pdf_text, png_image
 from tests.support.api import Api
 from tests.support.factories import market_payload, unique_personal_id, vendor_payload
 from tests.tracker.imports.sheets import csv_bytes, table, vendor_row
+from tracker.accounts.security import issue_token
 from tracker.app import create_app
 
 ROLES = ("admin", "officer", "taskforce", "producer")
-TOKENS = {"admin": "admin", "officer": "officer_dx", "taskforce": "taskforce_np", "producer": "producer_np"}
+TOKENS = {"admin": "admin", "officer": "officer_dx", "taskforce": "taskforce_np"}
 FULL = frozenset({"admin", "taskforce"})  # the roles that see personal data in full
 NOBODY: frozenset[str] = frozenset()
 KINDS = ("phone", "personal_id", "account")
@@ -151,7 +153,24 @@ async def data(world: World) -> AsyncIterator[Data]:
         assert report["counts"]["error"] + report["counts"]["duplicate"] >= 1, report
         # Producers: one registered, and an import whose second row fails (an unknown commune).
         producer = producer_payload("20599", kind="ho_kinh_doanh", tax_code=unique_personal_id())
-        await taskforce.ok("POST", "/api/ocop/producers", 201, json=producer)
+        registered = await taskforce.ok("POST", "/api/ocop/producers", 201, json=producer)
+        # The producer role is an account of this producer: it reads its own record.
+        account = await clients["admin"].ok(
+            "POST",
+            "/api/users",
+            201,
+            json={
+                "username": "chu.the.xuat",
+                "full_name": producer["representative"],
+                "role": "producer",
+                "password": PASSWORD,
+                "area_code": "20599",
+                "producer_id": registered["id"],
+            },
+        )
+        clients["producer"] = Api(client, issue_token(SECRET, account["id"], 1, dt.timedelta(hours=1))[0])
+        own = await clients["producer"].ok("GET", "/api/ocop/producers")
+        assert [p["id"] for p in own["items"]] == [registered["id"]]
         values["producer_phone"].append(producer["phone"])
         values["tax_personal_id"].append(producer["tax_code"])
         producer_rows = []
