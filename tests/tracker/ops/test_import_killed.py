@@ -40,19 +40,23 @@ BEFORE = 12
 WAL_SPILL_BYTES = 256 * 1024
 
 
+def _environment(settings: Settings) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": settings.database_url,
+        "SECRET_KEY": SECRET,
+        "TRACKER_DATA_DIR": str(settings.data_dir),
+        "TRACKER_ENV": "test",
+    }
+
+
 class Server:
     """``tracker serve`` in its own process, on a free port."""
 
     def __init__(self, settings: Settings, log: Path) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = {
-            **os.environ,
-            "DATABASE_URL": settings.database_url,
-            "SECRET_KEY": SECRET,
-            "TRACKER_DATA_DIR": str(settings.data_dir),
-            "TRACKER_ENV": "test",
-        }
+        env = _environment(settings)
         tracker = Path(sys.executable).with_name("tracker")
         self.log = log.open("ab")
         self.process = subprocess.Popen(
@@ -228,6 +232,16 @@ async def test_killing_the_server_mid_import_leaves_no_partial_import(
     assert await _scalar(settings, "SELECT count(*) FROM audit_log") == audits_before
     verified = await verify_audit(settings)
     assert verified.ok, verified
+    cli = await asyncio.to_thread(
+        subprocess.run,
+        [str(Path(sys.executable).with_name("tracker")), "audit", "verify"],
+        env=_environment(settings),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert cli.returncode == 0, cli.stderr
+    assert "audit chain intact" in cli.stdout
 
     # The service comes back and the same file goes in whole.
     server = await asyncio.to_thread(Server, settings, log)
