@@ -73,6 +73,17 @@ async def test_same_poster_downloaded_again_reuses_its_record(api, market) -> No
     assert parse(history[1]["payload"]).amount == 50000
 
 
+async def test_officers_read_poster_history_without_the_qr_payload(api, market) -> None:
+    """The QR payload holds the account number, which officers see only masked."""
+    vendor = await register(api, market["id"])
+    await api.taskforce.get(f"/api/vendors/{vendor['id']}/poster.png")
+    (printed,) = await api.taskforce.ok("GET", f"/api/vendors/{vendor['id']}/posters")
+    (reviewed,) = await api.officer.ok("GET", f"/api/vendors/{vendor['id']}/posters")
+    account = vendor["payment_accounts"][0]["account_number"]
+    assert parse(printed["payload"]).account == account
+    assert reviewed == printed | {"payload": None}
+
+
 async def test_posted_at_the_stall(api, market) -> None:
     vendor = await register(api, market["id"])
     await api.taskforce.get(f"/api/vendors/{vendor['id']}/poster.png")

@@ -9,7 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
-from tracker.accounts.actor import OFFICER, Actor
+from tracker.accounts.actor import OFFICER, TASKFORCE, Actor
 from tracker.accounts.auth import requires
 from tracker.accounts.schemas import (
     LoginRequest,
@@ -127,6 +127,7 @@ class UserController(Controller):
 class TeamController(Controller):
     path = "/api/teams"
     tags = ["Tổ công nghệ số / Teams"]
+    guards = [requires(OFFICER, TASKFORCE)]
 
     @get("/", operation_id="list_teams")
     async def list_teams(

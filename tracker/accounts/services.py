@@ -401,13 +401,20 @@ class TeamService(Service[Team, "TeamService.Repo"]):
             for t in teams
         ]
 
+    def _require_staff(self, actor: Actor) -> None:
+        """Teams list the staff of an area (names, user names, roles): producer accounts do not read them."""
+        if not actor.has_role(OFFICER, TASKFORCE):
+            raise PermissionDenied(Text("Vai trò của bạn không xem được các tổ.", "Your role may not read teams."))
+
     async def one(self, actor: Actor, team_id: int) -> Team:
+        self._require_staff(actor)
         team = await self.session.get(Team, team_id)
         if team is None or not await actor_covers(self.session, actor, team.area_id):
             raise NotFound(Text(f"Không tìm thấy tổ {team_id}.", f"Team {team_id} not found."))
         return team
 
     async def search(self, actor: Actor, page: PageParams, *, q: str | None = None) -> tuple[list[Team], int]:
+        self._require_staff(actor)
         query = select(Team).where(visible_to(actor, Team.area_id))
         if q:
             query = query.where(Team.name_search.like(f"%{like_escape(search_key(q))}%", escape="\\"))

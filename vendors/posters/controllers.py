@@ -13,6 +13,7 @@ from litestar.status_codes import HTTP_200_OK
 import qr
 from tracker.accounts.actor import OFFICER, TASKFORCE, Actor
 from tracker.accounts.auth import requires
+from tracker.accounts.visibility import sees_personal_data
 from tracker.lib.exceptions import FieldProblem, ValidationFailed
 from tracker.lib.i18n import Text
 from tracker.lib.ids import MAX_ID, PathId
@@ -30,12 +31,14 @@ AccountId = Annotated[
 Size = Annotated[PosterSize, QueryParameter(description="Khổ giấy / paper size")]
 
 
-def poster_out(row: PosterRecord) -> Poster:
+def poster_out(row: PosterRecord, actor: Actor) -> Poster:
+    """An issued poster; its QR payload holds the account number, so only roles that see account numbers
+    in full receive it (``tracker/accounts/visibility.py``)."""
     return Poster(
         id=row.id,
         vendor_id=row.vendor_id,
         account_id=row.account_id,
-        payload=row.payload,
+        payload=row.payload if sees_personal_data(actor) else None,
         format=row.format,  # type: ignore[arg-type]
         size=row.size,  # type: ignore[arg-type]
         amount=row.amount,
@@ -135,7 +138,7 @@ class PosterController(Controller):
         self, vendor_id: PathId, actor: NamedDependency[Actor], poster_service: NamedDependency[PosterService]
     ) -> list[Poster]:
         """Các áp phích đã in, mới nhất trước. Posters issued for the vendor, newest first."""
-        return [poster_out(r) for r in await poster_service.history(actor, vendor_id)]
+        return [poster_out(r, actor) for r in await poster_service.history(actor, vendor_id)]
 
     @post(
         "/vendors/{vendor_id:int}/posters/{poster_id:int}/posted",
@@ -151,7 +154,7 @@ class PosterController(Controller):
         poster_service: NamedDependency[PosterService],
     ) -> Poster:
         """Đã dán áp phích tại quầy. The poster hangs at the stall."""
-        return poster_out(await poster_service.mark_posted(actor, vendor_id, poster_id))
+        return poster_out(await poster_service.mark_posted(actor, vendor_id, poster_id), actor)
 
     @get(
         "/markets/{market_id:int}/posters.pdf",

@@ -20,7 +20,8 @@ class Poster(Schema):
     id: int
     vendor_id: int
     account_id: int
-    payload: str
+    # The QR payload (it holds the account number): null for roles that see account numbers masked.
+    payload: str | None
     format: PosterFormat
     size: PosterSize
     amount: int | None

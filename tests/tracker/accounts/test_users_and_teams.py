@@ -95,6 +95,15 @@ async def test_teams(api) -> None:
     assert [t["id"] for t in listed["items"]] == [team["id"]]
 
 
+async def test_producer_accounts_do_not_read_teams(api) -> None:
+    """Teams list an area's staff (names, user names, roles); a producer account is not staff."""
+    team_id = api.world.teams["team_np"]
+    assert (await api.taskforce.ok("GET", f"/api/teams/{team_id}"))["id"] == team_id
+    listed = await api.producer.ok("GET", "/api/teams", 403)
+    assert listed["detail"] == "Vai trò của bạn không được phép thực hiện thao tác này."
+    await api.producer.ok("GET", f"/api/teams/{team_id}", 403)
+
+
 async def test_user_create_cli(settings, clean, capsys) -> None:
     from tracker.accounts.commands import create_user
 
