@@ -15,6 +15,7 @@ from typing import Any
 
 from litestar import Request
 from litestar.connection import ASGIConnection
+from litestar.datastructures import UploadFile
 from litestar.handlers.base import BaseRouteHandler
 
 from tracker.accounts.auth import SESSION_COOKIE
@@ -79,6 +80,10 @@ async def csrf_protect(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRo
     form = await Request[Any, Any, Any](connection.scope, connection.receive).form()
     sent = form.get(CSRF_FIELD)
     if basis is None or not isinstance(sent, str) or not hmac.compare_digest(sent, _sign(settings.secret_key, basis)):
+        # The handler that would have closed the form's uploaded files never runs.
+        for _field, value in form.multi_items():
+            if isinstance(value, UploadFile):
+                await value.close()
         raise PermissionDenied(CSRF_FAILED)
 
 

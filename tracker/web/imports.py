@@ -13,7 +13,6 @@ from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
-from litestar.utils.scope.state import ScopeState
 
 from tracker.accounts.actor import OFFICER, Actor
 from tracker.accounts.auth import requires
@@ -26,7 +25,6 @@ from tracker.lib.exceptions import FieldProblem, NotFound, TrackerError, Validat
 from tracker.lib.i18n import Lang, Text
 from tracker.lib.pagination import PageParams
 from tracker.web.csrf import csrf_protect
-from tracker.web.errors import handle_page_or_api_exception
 from tracker.web.render import lang_of, page, redirect_to
 
 # The roles that open the page: the economic office (and admins). Each sees the kinds its role may import.
@@ -103,26 +101,10 @@ async def run_upload(
     return await service.report(actor, imported, lang), None
 
 
-def close_uploads(request: Request[Any, Any, Any]) -> None:
-    """Closes the files of a form parsed before the handler ran (a refused CSRF token leaves them open)."""
-    form = ScopeState.from_scope(request.scope).form
-    if isinstance(form, dict):
-        for value in form.values():
-            for item in value if isinstance(value, list) else [value]:
-                if isinstance(item, UploadFile):
-                    item.file.close()
-
-
-def refused_upload(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    close_uploads(request)
-    return handle_page_or_api_exception(request, exc)
-
-
 class ImportPages(Controller):
     path = "/imports"
     guards = [requires(*IMPORT_PAGE_ROLES)]
     include_in_schema = False
-    exception_handlers = {Exception: refused_upload}
 
     async def _show(
         self,
