@@ -133,12 +133,18 @@ async def test_bad_uploads_are_named_in_vietnamese_and_save_nothing(api: Clients
     assert await _imports(api) == imports_before
 
 
-async def test_task_forces_and_producers_cannot_open_the_import_page(api: Clients) -> None:
-    for username in ("taskforce_np", "producer_np"):
-        client = pages(api, username)
-        for url in ("/imports", "/imports/templates/markets.xlsx"):
-            response = await client.get(url)
-            assert response.status_code == 403, (username, url, response.status_code)
+async def test_each_role_is_offered_the_kinds_it_imports(api: Clients) -> None:
+    producer = pages(api, "producer_np")
+    for url in ("/imports", "/imports/templates/markets.xlsx"):
+        response = await producer.get(url)
+        assert response.status_code == 403, (url, response.status_code)
+    # Task forces import what they register in the field: vendors, producers, products and onboardings.
+    taskforce = pages(api, "taskforce_np")
+    form = await taskforce.get("/imports")
+    assert form.status_code == 200
+    assert '<option value="vendors"' in form.text
+    assert '<option value="markets"' not in form.text
+    assert (await taskforce.get("/imports/templates/vendors.xlsx")).status_code == 200
     # Admins see every kind.
     admin = await pages(api, "admin").get("/imports")
     assert '<option value="vendors"' in admin.text

@@ -76,17 +76,18 @@ PAGE_RULES: dict[tuple[str, str], PageRule] = {
     ("GET", "/dashboard/ocop.xlsx"): PageRule(frozenset({OFFICER})),
     # Imports: the kinds one's role may import; imports of other areas (and not one's own) → 404
     # (tests/web/test_import_page.py).
-    ("GET", "/imports"): PageRule(frozenset({OFFICER})),
-    ("POST", "/imports"): PageRule(frozenset({OFFICER})),
+    ("GET", "/imports"): PageRule(frozenset({OFFICER, TASKFORCE})),
+    ("POST", "/imports"): PageRule(frozenset({OFFICER, TASKFORCE})),
     ("GET", "/imports/templates/{file_name:str}"): PageRule(
-        frozenset({OFFICER}), sample="/imports/templates/markets.xlsx"
+        frozenset({OFFICER, TASKFORCE}),
+        sample="/imports/templates/markets.xlsx",
     ),
-    ("GET", "/imports/{import_id:int}"): PageRule(frozenset({OFFICER}), sample="/imports/{import_in_area}"),
+    ("GET", "/imports/{import_id:int}"): PageRule(frozenset({OFFICER, TASKFORCE}), sample="/imports/{import_in_area}"),
     ("GET", "/imports/{import_id:int}/errors.xlsx"): PageRule(
-        frozenset({OFFICER}), sample="/imports/{import_in_area}/errors.xlsx"
+        frozenset({OFFICER, TASKFORCE}), sample="/imports/{import_in_area}/errors.xlsx"
     ),
     ("GET", "/imports/{import_id:int}/errors.csv"): PageRule(
-        frozenset({OFFICER}), sample="/imports/{import_in_area}/errors.csv"
+        frozenset({OFFICER, TASKFORCE}), sample="/imports/{import_in_area}/errors.csv"
     ),
     # A producer's own products only (tests/web/test_producer_pages.py).
     ("GET", "/my/products"): PageRule(frozenset({PRODUCER})),

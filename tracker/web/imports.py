@@ -14,7 +14,7 @@ from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 
-from tracker.accounts.actor import OFFICER, Actor
+from tracker.accounts.actor import OFFICER, TASKFORCE, Actor
 from tracker.accounts.auth import requires
 from tracker.imports.controllers import CSV, UPLOAD_BODY_LIMIT, XLSX
 from tracker.imports.files import MAX_UPLOAD_BYTES
@@ -28,7 +28,7 @@ from tracker.web.csrf import csrf_protect
 from tracker.web.render import lang_of, page, redirect_to
 
 # The roles that open the page: the economic office (and admins). Each sees the kinds its role may import.
-IMPORT_PAGE_ROLES = (OFFICER,)
+IMPORT_PAGE_ROLES = (OFFICER, TASKFORCE)
 RECENT = 20
 SAVED = Text("Đã nhập xong tệp.", "The file has been imported.")
 MODES: dict[str, Text] = {

@@ -39,7 +39,7 @@ NAV: list[NavLink] = [
     NavLink("/dashboard", Text("Tổng quan", "Dashboard"), frozenset({OFFICER})),
     NavLink("/vendors", Text("Tiểu thương", "Vendors"), frozenset({OFFICER, TASKFORCE})),
     NavLink("/vendors/new", Text("Đăng ký tiểu thương", "New vendor"), frozenset({TASKFORCE})),
-    NavLink("/imports", Text("Nhập bảng tính", "Imports"), frozenset({OFFICER})),
+    NavLink("/imports", Text("Nhập bảng tính", "Imports"), frozenset({OFFICER, TASKFORCE})),
     NavLink("/my/products", Text("Sản phẩm của tôi", "My products"), frozenset({PRODUCER})),
 ]
 
