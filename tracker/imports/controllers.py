@@ -23,9 +23,7 @@ from tracker.imports.schemas import (
     RowStatusName,
 )
 from tracker.imports.service import ImportService
-from tracker.lib.exceptions import NotFound
 from tracker.lib.http_errors import request_lang
-from tracker.lib.i18n import Text
 from tracker.lib.pagination import PageParams
 from tracker.lib.schema import Page
 
@@ -36,7 +34,8 @@ CSV = "text/csv"
 UPLOAD_BODY_LIMIT = MAX_UPLOAD_BYTES + 1024 * 1024
 
 
-def _attachment(content: bytes, file_name: str, media_type: str) -> Response[bytes]:
+def attachment(content: bytes, file_name: str, media_type: str) -> Response[bytes]:
+    """A file to save (the API's and the import page's downloads)."""
     return Response(
         content=content,
         media_type=media_type,
@@ -57,11 +56,7 @@ class ImportController(Controller):
         import_service: NamedDependency[ImportService],
     ) -> Response[bytes]:
         """Tệp mẫu để nhập (vendors.xlsx, markets.xlsx…). The template of a kind of import."""
-        kind, _, suffix = file_name.rpartition(".")
-        if suffix != "xlsx":
-            raise NotFound(Text("Tệp mẫu có dạng {loại}.xlsx.", "Templates are named {kind}.xlsx."))
-        content = await import_service.template(actor, kind)
-        return _attachment(content, f"mau-nhap-{kind}.xlsx", XLSX)
+        return attachment(*await import_service.template_file(actor, file_name), XLSX)
 
     @post(
         "/{kind:str}",
@@ -137,7 +132,7 @@ class ImportController(Controller):
         content, name = await import_service.error_file(
             actor, import_id, "xlsx", request_lang(request), only_failed=only_failed
         )
-        return _attachment(content, name, XLSX)
+        return attachment(content, name, XLSX)
 
     @get("/{import_id:int}/errors.csv", operation_id="import_errors_csv", media_type=CSV)
     async def errors_csv(
@@ -152,4 +147,4 @@ class ImportController(Controller):
         content, name = await import_service.error_file(
             actor, import_id, "csv", request_lang(request), only_failed=only_failed
         )
-        return _attachment(content, name, CSV)
+        return attachment(content, name, CSV)

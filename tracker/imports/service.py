@@ -82,6 +82,13 @@ class ImportService(Service[Import, "ImportService.Repo"]):
         lists = await kind.reference_lists(TemplateContext(self.session, actor, self.banks))
         return await anyio.to_thread.run_sync(build_template, kind, lists)
 
+    async def template_file(self, actor: Actor, file_name: str) -> tuple[bytes, str]:
+        """The template asked for by its file name (``vendors.xlsx``), and the name to download it as."""
+        kind, _, suffix = file_name.rpartition(".")
+        if suffix != "xlsx":
+            raise NotFound(Text("Tệp mẫu có dạng {loại}.xlsx.", "Templates are named {kind}.xlsx."))
+        return await self.template(actor, kind), f"mau-nhap-{kind}.xlsx"
+
     # ----- running ------------------------------------------------------------------------------------
 
     def _kind_for(self, actor: Actor, kind_name: str) -> type[ImportKind]:

@@ -16,12 +16,12 @@ from litestar.params import FromPath, QueryParameter
 
 from tracker.accounts.actor import OFFICER, TASKFORCE, Actor
 from tracker.accounts.auth import requires
-from tracker.imports.controllers import CSV, UPLOAD_BODY_LIMIT, XLSX
+from tracker.imports.controllers import CSV, UPLOAD_BODY_LIMIT, XLSX, attachment
 from tracker.imports.files import MAX_UPLOAD_BYTES
 from tracker.imports.kinds import ImportOptions, KindRegistry
 from tracker.imports.schemas import ImportReport, ImportSummary
 from tracker.imports.service import ImportService
-from tracker.lib.exceptions import FieldProblem, NotFound, TrackerError, ValidationFailed
+from tracker.lib.exceptions import FieldProblem, TrackerError, ValidationFailed
 from tracker.lib.i18n import Lang, Text
 from tracker.lib.pagination import PageParams
 from tracker.web.csrf import csrf_protect
@@ -183,11 +183,7 @@ class ImportPages(Controller):
         actor: NamedDependency[Actor],
         import_service: NamedDependency[ImportService],
     ) -> Response[bytes]:
-        kind, _, suffix = file_name.rpartition(".")
-        if suffix != "xlsx":
-            raise NotFound(Text("Tệp mẫu có dạng {loại}.xlsx.", "Templates are named {kind}.xlsx."))
-        content = await import_service.template(actor, kind)
-        return _attachment(content, f"mau-nhap-{kind}.xlsx", XLSX)
+        return attachment(*await import_service.template_file(actor, file_name), XLSX)
 
     @get("/{import_id:int}/errors.xlsx", name="import_errors_xlsx")
     async def errors_xlsx(
@@ -222,12 +218,4 @@ async def _error_file(
 ) -> Response[bytes]:
     """The import's rows as uploaded with an error column, personal data masked per role (as the API's)."""
     content, name = await service.error_file(actor, import_id, file_format, lang_of(request), only_failed=only_failed)
-    return _attachment(content, name, XLSX if file_format == "xlsx" else CSV)
-
-
-def _attachment(content: bytes, file_name: str, media_type: str) -> Response[bytes]:
-    return Response(
-        content=content,
-        media_type=media_type,
-        headers={"Content-Disposition": f'attachment; filename="{file_name}"'},
-    )
+    return attachment(content, name, XLSX if file_format == "xlsx" else CSV)
