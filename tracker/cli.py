@@ -23,6 +23,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     settings = _settings()
+    base = f"http://{args.host}:{args.port}"
+    print(f"Chợ Số: trang web / web pages {base}/login · API {base}/schema", flush=True)
     if args.workers > 1 and settings.is_sqlite:
         print(
             "Lưu ý: SQLite với nhiều tiến trình chỉ nên dùng để thử. / Note: SQLite with several workers is for trials."

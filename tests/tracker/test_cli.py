@@ -86,11 +86,17 @@ def test_upgrade_seed_twice_and_serve(fresh_env: dict[str, str]) -> None:
         assert docs.status_code == 200
         assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in docs.text
         assert "cdn" not in docs.text
+        sign_in = httpx.get(f"http://127.0.0.1:{port}/login")
+        assert sign_in.status_code == 200
+        assert "Đăng nhập" in sign_in.text
     finally:
         server.terminate()
         server.wait(timeout=30)
+        output = server.stdout.read() if server.stdout else ""
         if server.stdout:
             server.stdout.close()
+    # Where to go next, printed before the server's own lines.
+    assert f"http://127.0.0.1:{port}/login" in output
 
 
 def test_user_create_prompts_nothing_when_given_a_password(fresh_env: dict[str, str]) -> None:
