@@ -11,6 +11,7 @@ from typing import Literal
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from tracker.reports.schemas import OcopReport, TargetProgress, TrendReport, UptakeReport
 
@@ -83,6 +84,7 @@ def trend_chart(report: TrendReport, fmt: ChartFormat = "png") -> bytes:
         color="#31a354",
     )
     axes.tick_params(axis="x", labelrotation=45, labelsize=8)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_ylabel("Số lượng / Count", fontdict=FONT)
     axes.set_title(_title("Diễn biến theo tháng / Month by month", report.area), fontdict=FONT)
     axes.legend(prop={"family": "DejaVu Sans", "size": 8}, loc="upper left")
@@ -94,6 +96,7 @@ def platforms_chart(report: OcopReport, fmt: ChartFormat = "png") -> bytes:
     axes = figure.add_subplot()
     names = [p.name for p in report.platforms]
     axes.barh(names, [p.live for p in report.platforms], color="#31a354")
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))  # products are counted whole
     axes.set_xlabel("Sản phẩm đang bán / Live products", fontdict=FONT)
     axes.set_title(_title("Sản phẩm OCOP trên các sàn / OCOP products by platform", report.area), fontdict=FONT)
     if not names:
