@@ -58,6 +58,7 @@ async def test_the_officer_sees_the_figures_of_its_area_as_the_report_gives_them
     # Each child unit leads one level down and to the vendor list of the vendor pages.
     assert 'href="/dashboard?area=20599"' in html
     assert 'href="/vendors?area=20599"' in html
+    assert 'href="/vendors?area=20599&amp;status=active"' in html  # the vendors it counts as taking transfers
 
     # One level down: Xã Nam Phước, its markets, with the way back to Duy Xuyên.
     down = await officer.get("/dashboard", params={"area": "20599", "by": "market"})

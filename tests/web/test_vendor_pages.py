@@ -47,6 +47,20 @@ def test_search_is_accent_insensitive_and_filters_by_market_and_area(
     assert vendor_id not in vendor_ids_on(elsewhere.text)
 
 
+def test_the_list_filters_by_cashless_status(signed_in: Callable[[str], httpx.Client]) -> None:
+    http = signed_in("canbo.duyxuyen")
+    badges = re.compile(r'<span class="badge">([^<]+)</span>')
+    active = http.get("/vendors", params={"status": "active"})
+    assert active.status_code == 200
+    assert vendor_ids_on(active.text)
+    assert set(badges.findall(active.text)) == {"Đang nhận chuyển khoản"}
+    assert '<option value="active" selected>' in active.text
+    registered = http.get("/vendors", params={"status": "registered"})
+    assert set(badges.findall(registered.text)) == {"Đã đăng ký"}
+    assert not set(vendor_ids_on(active.text)) & set(vendor_ids_on(registered.text))
+    assert http.get("/vendors", params={"status": "sold_out"}).status_code == 400
+
+
 def test_list_is_paginated(signed_in: Callable[[str], httpx.Client]) -> None:
     http = signed_in("canbo.duyxuyen")
     first = http.get("/vendors")

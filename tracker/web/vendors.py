@@ -26,7 +26,7 @@ from tracker.web.csrf import csrf_protect
 from tracker.web.render import lang_of, page, redirect_to
 from vendors.posters.service import PosterService
 from vendors.reference import GOODS_CATEGORIES, STATUS_TRANSITIONS, VENDOR_STATUSES
-from vendors.schemas import StatusChange, VendorCreate
+from vendors.schemas import StatusChange, VendorCreate, VendorStatus
 from vendors.services import MarketService, VendorFilters, VendorService, check_registration
 
 PER_PAGE = 20
@@ -164,13 +164,14 @@ class VendorPages(Controller):
         q: Annotated[str | None, QueryParameter(max_length=100)] = None,
         market_id: Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)] = None,
         area: Annotated[str | None, QueryParameter(max_length=20)] = None,
+        status: Annotated[VendorStatus | None, QueryParameter()] = None,
         offset: Annotated[int, QueryParameter(ge=0, le=1_000_000)] = 0,
     ) -> Template:
         markets, _ = await market_service.search(actor, PageParams(limit=200, offset=0))
         area_ids = sorted({m.area_id for m in markets})
         areas = await area_service.present([await area_service.by_id(i) for i in area_ids])
         area_id = (await area_service.resolve(area)).id if area else None
-        filters = VendorFilters(market_id=market_id, area_id=area_id, q=q or None)
+        filters = VendorFilters(market_id=market_id, area_id=area_id, status=status, q=q or None)
         lang = lang_of(request)
         vendors, total = await vendor_service.search(actor, filters, PageParams(PER_PAGE, offset), lang)
         return page(
@@ -185,6 +186,7 @@ class VendorPages(Controller):
             q=q or "",
             market_id=market_id,
             area=area or "",
+            status=status or "",
             statuses=VENDOR_STATUSES,
         )
 

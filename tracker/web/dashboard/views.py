@@ -58,8 +58,9 @@ class DrillRow:
     row: UptakeRow
     # The same dashboard one level down (units only: a market is the bottom of the drill-down).
     dashboard_href: str | None
-    # The vendor list page filtered to the records the row counts.
+    # The vendor list page filtered to the records the row counts, and to those taking transfers.
     vendors_href: str
+    active_href: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,11 +116,11 @@ class DashboardView:
         return max(self.broken_total - len(self.broken), 0)
 
 
-def vendors_href(row: UptakeRow) -> str:
-    """The vendor list page (its ``area`` and ``market_id`` filters) of the records a row counts."""
+def vendors_href(row: UptakeRow, status: str | None = None) -> str:
+    """The vendor list page (its ``area``, ``market_id`` and ``status`` filters) of the records a row counts."""
     if row.kind == "market":
-        return url(VENDORS_PAGE, market_id=row.market_id)
-    return url(VENDORS_PAGE, area=row.code)
+        return url(VENDORS_PAGE, market_id=row.market_id, status=status)
+    return url(VENDORS_PAGE, area=row.code, status=status)
 
 
 def drill_rows(report: UptakeReport) -> list[DrillRow]:
@@ -128,6 +129,7 @@ def drill_rows(report: UptakeReport) -> list[DrillRow]:
             row=row,
             dashboard_href=url(DASHBOARD, area=row.code) if row.kind == "unit" else None,
             vendors_href=vendors_href(row),
+            active_href=vendors_href(row, "active"),
         )
         for row in report.rows
     ]
