@@ -143,6 +143,10 @@ def test_register_print_post_and_activate(signed_in: Callable[[str], httpx.Clien
     assert "Đã đăng ký tiểu thương NP-" not in http.get(f"/vendors/{vendor_id}").text
     assert "Đã đăng ký" in page.text  # status
     assert f'src="/vendors/{vendor_id}/poster.png"' in page.text
+    # Showing the poster issues it: "QR issued" is said, not offered as a button.
+    assert "trạng thái chuyển sang «Đã cấp mã QR»" in page.text
+    assert 'name="status" value="qr_issued"' not in page.text
+    assert 'name="status" value="active"' in page.text
 
     png = http.get(f"/vendors/{vendor_id}/poster.png")
     assert png.status_code == 200

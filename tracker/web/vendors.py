@@ -289,6 +289,11 @@ class VendorPages(Controller):
         history = await vendor_service.history(actor, vendor.id)
         banks = request.app.state.banks
         poster_rows = list(await PosterService(vendor_service.session, banks).history(actor, vendor.id))
+        may_edit = actor.has_role(TASKFORCE)
+        # The poster shown below is issued as the page loads it (as the API's download is): the status moves
+        # to "QR issued" by itself, so that is not offered as a button.
+        issues_poster = may_edit and out.active and bool(out.payment_accounts) and out.status == "registered"
+        transitions = sorted(STATUS_TRANSITIONS[out.status] - ({"qr_issued"} if issues_poster else set()))
         return page(
             request,
             "vendors/detail.html",
@@ -296,8 +301,9 @@ class VendorPages(Controller):
             history=history,
             posters=poster_rows,
             live_poster=next((p for p in poster_rows if p.revoked_at is None), None),
-            may_edit=actor.has_role(TASKFORCE),
-            transitions=sorted(STATUS_TRANSITIONS[out.status]),
+            may_edit=may_edit,
+            issues_poster=issues_poster,
+            transitions=transitions,
             statuses=VENDOR_STATUSES,
             categories=GOODS_CATEGORIES,
             bank_names={b.bin: b.short_name for b in banks},
