@@ -8,10 +8,16 @@ import zipfile
 import pypdfium2
 import qrcode
 from PIL import Image
+from sqlalchemy import func, select, update
 
 from qr import VietQR, encode, parse
+from qr.banks import load_directory
 from tests.qr.conftest import decode_image, pdf_pages, png_image
 from tests.support.factories import unique_account, vendor_payload
+from tracker.accounts.actor import TASKFORCE, Actor
+from tracker.db.engine import create_database
+from vendors.models import PaymentAccount
+from vendors.posters.service import PosterService
 
 
 async def register(api, market_id: int, **fields) -> dict:
@@ -279,3 +285,33 @@ async def test_a_photo_of_a_bank_sticker_registers_an_account(api, market) -> No
     poster = await api.taskforce.get(f"/api/vendors/{vendor['id']}/poster.png")
     (payload,) = decode_image(png_image(poster.content))
     assert parse(payload).account == account_number
+
+
+async def test_a_poster_drawn_before_a_change_answers_with_what_is_recorded(api, market) -> None:
+    """A downloaded poster is drawn on a read snapshot before the write transaction records it (SQLite's
+    write lock is not held while drawing). When the account changed in between, the answer is drawn again
+    from what is recorded, never the picture of the snapshot."""
+    vendor = await register(api, market["id"], full_name="Lê Thị Hường")
+    account = vendor["payment_accounts"][0]
+    world = api.world
+    db = create_database(world.settings, null_pool=True)
+    actor = Actor(world.users["taskforce_np"], "taskforce_np", TASKFORCE, world.area_ids["20599"])
+    read_session, write_session = db.read(), db.write()
+    try:
+        # The snapshot begins (on SQLite, at its first read) before the holder's name is corrected.
+        await read_session.execute(select(func.count()).select_from(PaymentAccount))
+        async with db.write() as other:
+            await other.execute(
+                update(PaymentAccount).where(PaymentAccount.id == account["id"]).values(account_name="LE THI HUONG B")
+            )
+            await other.commit()
+        service = PosterService(write_session, load_directory(), read_session=read_session)
+        content, row = await service.render_vendor_poster(actor, vendor["id"])
+        (payload,) = decode_image(png_image(content))
+        assert payload == row.payload
+        assert parse(payload).merchant_name == "LE THI HUONG B"
+    finally:
+        await read_session.close()
+        await write_session.close()
+        await db.write_engine.dispose()
+        await db.read_engine.dispose()

@@ -63,10 +63,14 @@ class PosterService(Service[PosterRecord, "PosterService.Repo"]):
 
     repository_type = Repo
 
-    def __init__(self, session: AsyncSession, banks: BankDirectory, **kwargs: Any) -> None:
+    def __init__(
+        self, session: AsyncSession, banks: BankDirectory, *, read_session: AsyncSession | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(session, **kwargs)
         self.banks = banks
         self.vendors = VendorService(session, banks)
+        # Where a downloaded poster is drawn before it is recorded (SQLite; see render_vendor_poster).
+        self.read_session = read_session
 
     # ----- building a poster ---------------------------------------------------------------------------
 
@@ -188,20 +192,43 @@ class PosterService(Service[PosterRecord, "PosterService.Repo"]):
         amount: int | None = None,
     ) -> tuple[bytes, PosterRecord]:
         """The poster of one vendor's account (primary unless ``account_id``), recorded as issued."""
+        drawn: tuple[qr.PosterData, bytes] | None = None
+        if self.read_session is not None:
+            # Drawn from a read snapshot first, so that the write transaction (SQLite's one write lock) lasts
+            # for reading the vendor again and recording the poster, not for drawing it.
+            early = PosterService(self.read_session, self.banks)
+            drawn = await early._draw(actor, vendor_id, size, fmt, account_id, amount)
+            await self.read_session.rollback()
+        vendor, account, payload, poster = await self._poster_of(actor, vendor_id, account_id, amount)
+        # Without a snapshot, or when the vendor changed in between, what is recorded is drawn now.
+        content = drawn[1] if drawn is not None and drawn[0] == poster else self._render(poster, size, fmt)
+        row = await self._record(actor, vendor, account, payload, fmt, size, amount)
+        await self.commit()
+        return content, row
+
+    async def _poster_of(
+        self, actor: Actor, vendor_id: int, account_id: int | None, amount: int | None
+    ) -> tuple[Vendor, PaymentAccount, str, qr.PosterData]:
         vendor = await self.vendors.one(actor, vendor_id)
         self._issuable(vendor)
         account = await self._account(vendor, account_id)
         market = await self.session.get_one(Market, vendor.market_id)
         payload = self.payload_for(vendor, account, amount)
-        poster = self._poster(vendor, account, market, payload)
+        return vendor, account, payload, self._poster(vendor, account, market, payload)
+
+    async def _draw(
+        self, actor: Actor, vendor_id: int, size: str, fmt: str, account_id: int | None, amount: int | None
+    ) -> tuple[qr.PosterData, bytes]:
+        *_, poster = await self._poster_of(actor, vendor_id, account_id, amount)
+        return poster, self._render(poster, size, fmt)
+
+    @staticmethod
+    def _render(poster: qr.PosterData, size: str, fmt: str) -> bytes:
         page = SIZES[size]
         try:
-            content = qr.render_pdf(poster, page) if fmt == "pdf" else qr.render_png(poster, page)
+            return qr.render_pdf(poster, page) if fmt == "pdf" else qr.render_png(poster, page)
         except qr.PosterError as exc:
             raise qr_problem("size", exc) from None
-        row = await self._record(actor, vendor, account, payload, fmt, size, amount)
-        await self.commit()
-        return content, row
 
     async def history(self, actor: Actor, vendor_id: int) -> list[PosterRecord]:
         await self.vendors.one(actor, vendor_id)
