@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -630,7 +631,10 @@ async def test_scope(matrix: Matrix, route: tuple[str, str]) -> None:
                 and not rule.shows_outside
                 and response.headers.get("content-type", "").startswith(TEXT_TYPES)
             ):
-                leaked = [m for m in markers if m in response.text]
+                # Whole codes only: an inside record's "CT00015" is not the outside market's "T00015".
+                leaked = [
+                    m for m in markers if re.search(rf"(?<![0-9A-Za-z]){re.escape(m)}(?![0-9A-Za-z])", response.text)
+                ]
                 if leaked:
                     failures.append(f"{said} shows records outside the area: {leaked}")
             if rule.after:
