@@ -64,9 +64,7 @@ VendorSort = Literal[
 
 
 async def markets_out(area_service: AreaService, markets: list[MarketModel]) -> list[Market]:
-    areas = {
-        a.id: a for a in await area_service.present([await area_service.by_id(i) for i in {m.area_id for m in markets}])
-    }
+    areas = {a.id: a for a in await area_service.present(await area_service.by_ids(m.area_id for m in markets))}
     return [
         Market(
             id=m.id,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from sqlalchemy import ColumnElement, and_, func, insert, literal, or_, select
@@ -72,6 +73,13 @@ class AreaService(Service[AreaUnit, "AreaService.Repo"]):
         if unit is None:
             raise NotFound(Text(f"Không tìm thấy đơn vị {unit_id}.", f"Unit {unit_id} not found."))
         return unit
+
+    async def by_ids(self, unit_ids: Iterable[int]) -> list[AreaUnit]:
+        """The units of ``unit_ids`` in one query, ordered by id (ids without a unit are left out)."""
+        wanted = set(unit_ids)
+        if not wanted:
+            return []
+        return list(await self.session.scalars(select(AreaUnit).where(AreaUnit.id.in_(wanted)).order_by(AreaUnit.id)))
 
     async def present(self, units: list[AreaUnit]) -> list[Area]:
         parent_ids = {u.parent_id for u in units if u.parent_id is not None}

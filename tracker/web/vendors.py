@@ -168,8 +168,7 @@ class VendorPages(Controller):
         offset: Annotated[int, QueryParameter(ge=0, le=1_000_000)] = 0,
     ) -> Template:
         markets, _ = await market_service.search(actor, PageParams(limit=200, offset=0))
-        area_ids = sorted({m.area_id for m in markets})
-        areas = await area_service.present([await area_service.by_id(i) for i in area_ids])
+        areas = await area_service.present(await area_service.by_ids(m.area_id for m in markets))
         area_id = (await area_service.resolve(area)).id if area else None
         filters = VendorFilters(market_id=market_id, area_id=area_id, status=status, q=q or None)
         lang = lang_of(request)
