@@ -17,10 +17,12 @@ from litestar.plugins import InitPluginProtocol
 from litestar.static_files import create_static_files_router
 
 from qr.banks import load_directory
+from tracker.accounts.actor import Actor
 from tracker.db.engine import create_database
 from tracker.db.session import SessionMiddleware, provide_db_session
 from tracker.imports.kinds import KindRegistry
 from tracker.lib.deps import provide_settings, service_provider
+from tracker.lib.memory_cache import CachedAnswer, GenerationCache
 from tracker.lib.openapi_errors import document_errors
 from tracker.lib.pagination import provide_page
 from tracker.observability import RequestContextMiddleware, configure_logging
@@ -91,6 +93,7 @@ class TrackerPlugin(InitPluginProtocol):
         @asynccontextmanager
         async def lifespan(app: Litestar) -> AsyncIterator[None]:
             app.state.db = create_database(settings)
+            await app.state.db.changes.start()
             try:
                 yield
             finally:
@@ -100,6 +103,8 @@ class TrackerPlugin(InitPluginProtocol):
             {
                 "settings": settings,
                 "banks": load_directory(settings.extra_banks_csv),
+                "answer_cache": GenerationCache[CachedAnswer](settings.memory_cache_entries),
+                "actor_cache": GenerationCache[Actor](settings.memory_cache_entries),
                 "import_kinds": import_kinds(),
             }
         )

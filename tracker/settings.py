@@ -37,6 +37,8 @@ class Settings:
     log_format: str = "text"
     # A read-only replica for reports (PostgreSQL streaming replication); the primary when unset.
     reports_database_url: str | None = None
+    # Answers kept in memory until the next commit (vendor lists, signed-in users); 0 turns them off.
+    memory_cache_entries: int = 512
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -77,6 +79,7 @@ class Settings:
             db_max_overflow=int(env.get("DB_MAX_OVERFLOW", 20)),
             log_format=env.get("TRACKER_LOG_FORMAT", "json" if tracker_env == "production" else "text"),
             reports_database_url=env.get("REPORTS_DATABASE_URL") or None,
+            memory_cache_entries=int(env.get("MEMORY_CACHE_ENTRIES", 512)),
         )
 
 

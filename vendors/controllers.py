@@ -17,6 +17,7 @@ from tracker.areas.services import AreaService
 from tracker.audit.consent import ConsentWithdrawal
 from tracker.lib.http_errors import request_lang
 from tracker.lib.ids import MAX_ID, PathId
+from tracker.lib.memory_cache import cached_answers
 from tracker.lib.pagination import PageParams
 from tracker.lib.schema import Page
 from vendors.models import Market as MarketModel
@@ -154,7 +155,8 @@ class VendorController(Controller):
     tags = ["Tiểu thương / Vendors"]
     guards = [requires(OFFICER, TASKFORCE)]
 
-    @get("/", operation_id="list_vendors")
+    # Task forces page through and search the same lists over and over between registrations.
+    @get("/", operation_id="list_vendors", middleware=[cached_answers])
     async def list_vendors(
         self,
         request: Request[Any, Any, Any],

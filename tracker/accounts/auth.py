@@ -16,6 +16,7 @@ from tracker.accounts.security import read_token
 from tracker.db.session import READ_METHODS, database_of, session_of
 from tracker.lib.exceptions import NotAuthenticated, PermissionDenied
 from tracker.lib.i18n import Text
+from tracker.lib.memory_cache import GenerationCache
 from tracker.settings import Settings
 
 SESSION_COOKIE = "cho_so_session"
@@ -37,8 +38,17 @@ def token_from(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
 
 
 async def actor_for_token(connection: ASGIConnection[Any, Any, Any, Any], token: str) -> Actor:
-    settings: Settings = connection.app.state.settings
+    """The token's user, while active and while the token's version is the account's. Until the next commit
+    to the database neither can have changed, so the answer is kept in memory until then."""
+    state = connection.app.state
+    settings: Settings = state.settings
     claims = read_token(settings.secret_key, token)
+    cache: GenerationCache[Actor] = state.actor_cache
+    key = (claims.user_id, claims.token_version)
+    generation = database_of(connection.scope).changes.generation()
+    known = cache.get(key, generation)
+    if known is not None:
+        return known
     query = select(
         User.id,
         User.username,
@@ -59,7 +69,7 @@ async def actor_for_token(connection: ASGIConnection[Any, Any, Any, Any], token:
             row = (await read_conn.execute(query)).first()
     if row is None or not row.active or row.token_version != claims.token_version:
         raise NotAuthenticated()
-    return Actor(
+    actor = Actor(
         user_id=row.id,
         username=row.username,
         role=row.role,
@@ -67,6 +77,8 @@ async def actor_for_token(connection: ASGIConnection[Any, Any, Any, Any], token:
         full_name=row.full_name,
         producer_id=row.producer_id,
     )
+    cache.put(key, generation, actor)
+    return actor
 
 
 class TokenAuthenticationMiddleware(AbstractAuthenticationMiddleware):

@@ -10,7 +10,7 @@ same engine; a read replica can later be given to ``read`` alone.
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import NullPool
 
+from tracker.db.changes import ChangeSignal, NoSignal, PostgresChangeSignal, SqliteChangeSignal
 from tracker.settings import Settings
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -112,11 +113,14 @@ class Database:
     # so that a task force sees its own registration at once.
     reports_engine: AsyncEngine | None = None
     reports: async_sessionmaker[AsyncSession] | None = None
+    # Whether anything was committed since: answers kept in memory are given again only while it holds.
+    changes: ChangeSignal = field(default_factory=NoSignal)
 
     def reports_sessions(self) -> async_sessionmaker[AsyncSession]:
         return self.reports or self.read
 
     async def dispose(self) -> None:
+        await self.changes.stop()
         await self.read_engine.dispose()
         if self.write_engine is not self.read_engine:
             await self.write_engine.dispose()
@@ -140,6 +144,7 @@ def create_database(settings: Settings, *, null_pool: bool = False) -> Database:
     if settings.reports_database_url and not settings.is_sqlite:
         reports_engine = _postgres_engine(settings, null_pool=null_pool, url=settings.reports_database_url)
     return Database(
+        changes=_change_signal(settings, write_engine),
         reports_engine=reports_engine,
         reports=async_sessionmaker(reports_engine, **factory_kwargs) if reports_engine else None,
         read_engine=read_engine,
@@ -148,3 +153,14 @@ def create_database(settings: Settings, *, null_pool: bool = False) -> Database:
         write=async_sessionmaker(write_engine, **factory_kwargs),
         dialect=dialect,
     )
+
+
+def _change_signal(settings: Settings, engine: AsyncEngine) -> ChangeSignal:
+    if settings.memory_cache_entries <= 0:
+        return NoSignal()
+    if settings.is_sqlite:
+        database = make_url(settings.database_url).database
+        if not database or database == ":memory:":
+            return NoSignal()  # each connection has a database of its own: nothing to watch
+        return SqliteChangeSignal(database)
+    return PostgresChangeSignal(engine)
