@@ -22,7 +22,7 @@ from tracker.db.engine import create_database
 from tracker.db.session import SessionMiddleware, provide_db_session
 from tracker.imports.kinds import KindRegistry
 from tracker.lib.deps import provide_settings, service_provider
-from tracker.lib.memory_cache import CachedAnswer, GenerationCache
+from tracker.lib.memory_cache import GenerationCache, answer_cache
 from tracker.lib.openapi_errors import document_errors
 from tracker.lib.pagination import provide_page
 from tracker.observability import RequestContextMiddleware, configure_logging
@@ -103,8 +103,9 @@ class TrackerPlugin(InitPluginProtocol):
             {
                 "settings": settings,
                 "banks": load_directory(settings.extra_banks_csv),
-                "answer_cache": GenerationCache[CachedAnswer](settings.memory_cache_entries),
+                "answer_cache": answer_cache(settings.memory_cache_entries),
                 "actor_cache": GenerationCache[Actor](settings.memory_cache_entries),
+                "planner_hints": GenerationCache[tuple[float | None]](settings.memory_cache_entries),
                 "import_kinds": import_kinds(),
             }
         )

@@ -10,4 +10,6 @@ from vendors.services import VendorService
 
 
 async def provide_vendor_service(db_session: NamedDependency[AsyncSession], state: State) -> VendorService:
-    return VendorService(db_session, state.banks)
+    service = VendorService(db_session, state.banks)
+    service.changes, service.hints = state.db.changes, state.planner_hints
+    return service

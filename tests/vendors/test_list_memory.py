@@ -168,3 +168,19 @@ def test_entries_hold_only_for_their_generation_and_the_newest_stay() -> None:
     cache.put("d", None, "D")  # the generation is unknown: nothing is kept
     assert cache.get("d", None) is None
     assert GenerationCache[str](entries=0).get("x", 1) is None
+
+
+def test_kept_answers_stay_within_their_byte_budget() -> None:
+    cache: GenerationCache[bytes] = GenerationCache(entries=10, max_bytes=10, size=len)
+    cache.put("a", 1, b"aaaa")
+    cache.put("b", 1, b"bbbb")
+    cache.put("a", 1, b"aaaa")  # replaced, not counted twice
+    assert cache.bytes == 8
+    cache.put("c", 1, b"cccc")  # over the budget: the least recently used goes
+    assert (cache.get("b", 1), cache.get("a", 1), cache.get("c", 1)) == (None, b"aaaa", b"cccc")
+    assert cache.bytes == 8
+    cache.put("huge", 1, b"x" * 11)  # larger than the whole budget: not kept, nothing evicted for it
+    assert cache.get("huge", 1) is None
+    assert cache.bytes == 8
+    assert cache.get("a", 2) is None  # a dead entry frees its bytes
+    assert cache.bytes == 4

@@ -13,7 +13,8 @@ read at all.
   this process that listens. The process also counts its own commits at once, so that a client of this
   process reads its own writes. A change made through another process is seen as soon as its notice
   arrives (a fraction of a millisecond on one host). While the listening connection is down the signal
-  answers ``None`` and every request reads the database.
+  answers ``None`` and every request reads the database. At start the listener checks that a notice
+  sent through the application's pool reaches it (a transaction-mode pooler would drop them all).
 """
 
 from __future__ import annotations
@@ -26,12 +27,14 @@ import sqlite3
 import weakref
 from typing import Any, Protocol
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import Session
 
 CHANNEL = "tracker_changes"
+PROBE = "probe"
+PROBE_SECONDS = 5
 log = logging.getLogger(__name__)
 
 
@@ -87,6 +90,7 @@ class PostgresChangeSignal:
         self._generation: int | None = None
         self._conn: Any = None
         self._reconnect: asyncio.Task[None] | None = None
+        self._probe: asyncio.Event | None = None
         self._stopped = False
         _LOCAL[engine.sync_engine] = self
 
@@ -103,12 +107,28 @@ class PostgresChangeSignal:
         if not self._stopped:
             self._reconnect = asyncio.get_running_loop().create_task(self._connect_with_retry())
 
+    def _on_notice(self, _conn: Any, _pid: int, _channel: str, payload: str) -> None:
+        if payload == PROBE and self._probe is not None:
+            self._probe.set()
+        self._bump()
+
     async def _connect(self) -> None:
         import asyncpg  # the PostgreSQL driver is only needed with a PostgreSQL database
 
         url = make_url(self.engine.url.render_as_string(hide_password=False)).set(drivername="postgresql")
         conn = await asyncpg.connect(url.render_as_string(hide_password=False))
-        await conn.add_listener(CHANNEL, self._bump)
+        self._probe = asyncio.Event()
+        await conn.add_listener(CHANNEL, self._on_notice)
+        # A notice sent through the application's own pool must come back: a transaction-mode pooler
+        # between the two would drop every notice, and answers kept in memory would never end.
+        async with self.engine.connect() as sender:
+            await sender.execute(text("SELECT pg_notify(:channel, :payload)"), {"channel": CHANNEL, "payload": PROBE})
+            await sender.commit()
+        try:
+            await asyncio.wait_for(self._probe.wait(), PROBE_SECONDS)
+        except TimeoutError:
+            await conn.close()
+            raise RuntimeError("a change notice sent through the pool did not arrive") from None
         conn.add_termination_listener(self._on_lost)
         self._conn = conn
         self._bump()  # anything may have changed while no one listened

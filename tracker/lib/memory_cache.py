@@ -14,7 +14,7 @@ that one user's answer is never given to another.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -23,6 +23,7 @@ from litestar.types import ASGIApp, HTTPResponseBodyEvent, HTTPResponseStartEven
 V = TypeVar("V")
 
 MAX_CACHED_BODY = 1024 * 1024  # larger answers (a page of 500 vendors) are not worth the memory
+ANSWER_BYTES = 64 * 1024 * 1024  # all kept answers of one worker together
 HIT = (b"x-cache", b"hit")
 MISS = (b"x-cache", b"miss")
 
@@ -30,8 +31,11 @@ MISS = (b"x-cache", b"miss")
 class GenerationCache(Generic[V]):
     """A bounded map whose entries hold only while the database's change generation is unchanged."""
 
-    def __init__(self, entries: int) -> None:
+    def __init__(self, entries: int, *, max_bytes: int | None = None, size: Callable[[V], int] | None = None) -> None:
         self.entries = entries
+        self.max_bytes = max_bytes
+        self._size = size or (lambda _value: 0)
+        self._bytes = 0
         self._items: OrderedDict[Hashable, tuple[int, V]] = OrderedDict()
 
     def get(self, key: Hashable, generation: int | None) -> V | None:
@@ -41,7 +45,7 @@ class GenerationCache(Generic[V]):
         if found is None:
             return None
         if found[0] != generation:
-            del self._items[key]
+            self._drop(key)
             return None
         self._items.move_to_end(key)
         return found[1]
@@ -49,13 +53,26 @@ class GenerationCache(Generic[V]):
     def put(self, key: Hashable, generation: int | None, value: V) -> None:
         if generation is None or self.entries <= 0:
             return
+        size = self._size(value)
+        if self.max_bytes is not None and size > self.max_bytes:
+            return
+        if key in self._items:
+            self._drop(key)
         self._items[key] = (generation, value)
-        self._items.move_to_end(key)
-        while len(self._items) > self.entries:
-            self._items.popitem(last=False)
+        self._bytes += size
+        while len(self._items) > self.entries or (self.max_bytes is not None and self._bytes > self.max_bytes):
+            self._drop(next(iter(self._items)))
+
+    def _drop(self, key: Hashable) -> None:
+        _, value = self._items.pop(key)
+        self._bytes -= self._size(value)
 
     def __len__(self) -> int:
         return len(self._items)
+
+    @property
+    def bytes(self) -> int:
+        return self._bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,4 +156,8 @@ def _storable(headers: list[tuple[bytes, bytes]]) -> bool:
     return not any(k.lower() == b"set-cookie" for k, _ in headers)
 
 
-__all__ = ["CachedAnswer", "GenerationCache", "cached_answers"]
+def answer_cache(entries: int) -> GenerationCache[CachedAnswer]:
+    return GenerationCache(entries, max_bytes=ANSWER_BYTES, size=lambda answer: len(answer.body))
+
+
+__all__ = ["CachedAnswer", "GenerationCache", "answer_cache", "cached_answers"]
