@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, literal_column, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from qr.banks import BankDirectory
@@ -31,6 +31,10 @@ from vendors.schemas import PaymentAccountInput, VendorCreate
 
 ACCOUNT_NAME_MAX = 50
 IN_CHUNK = 500  # values per IN (...) list: well below SQLite's and asyncpg's parameter limits
+# The predicate of the partial unique index on (bank_bin, account_number) written exactly as the index
+# has it: SQLite uses a partial index only for a query that repeats its WHERE terms, and SQLAlchemy writes
+# a boolean column as ``active = 1`` there, which made each account check scan every payment account.
+ACCOUNT_ACTIVE: ColumnElement[bool] = literal_column("payment_accounts.active")
 
 OLD_ID_WARNING = Text(
     "Số CMND cũ 9 chữ số: hãy cập nhật số CCCD 12 chữ số khi có thể.",
@@ -334,7 +338,7 @@ class TakenValues:
                     .where(
                         PaymentAccount.bank_bin == bank_bin,
                         PaymentAccount.account_number.in_(chunk),
-                        PaymentAccount.active,
+                        ACCOUNT_ACTIVE,
                     )
                     .order_by(Vendor.id)
                 )
