@@ -5,8 +5,8 @@
 
 - ``check_registration`` normalizes one ``VendorCreate`` and collects its problems (no session needed);
 - ``new_vendor_values`` gives the column values of the vendor it creates;
-- ``TakenValues`` loads, with a few ``IN`` queries, who already holds the personal IDs, bank accounts and
-  phones of any number of registrations, and names the holder of each clash.
+- ``TakenValues`` loads, with one statement (a few for a large batch), who already holds the personal IDs,
+  bank accounts and phones of any number of registrations, and names the holder of each clash.
 """
 
 from __future__ import annotations
@@ -15,9 +15,22 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, literal_column, select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    CompoundSelect,
+    Label,
+    Select,
+    bindparam,
+    cast,
+    literal_column,
+    null,
+    select,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from qr.banks import BankDirectory
@@ -290,6 +303,91 @@ def _chunks(values: Iterable[Any]) -> Iterable[list[Any]]:
 Holder = tuple[int, str]
 
 
+@dataclass(frozen=True, slots=True)
+class _Lookup:
+    """One ``IN`` list of values to find the holders of: personal IDs, one bank's account numbers, or phones."""
+
+    kind: str
+    values: list[Any]
+    bank_bin: str | None = None
+    market_ids: list[int] | None = None
+
+
+def _batches(lookups: list[_Lookup]) -> Iterable[list[_Lookup]]:
+    """The lookups grouped into statements of at most ``IN_CHUNK`` values (a registration's few: one)."""
+    batch: list[_Lookup] = []
+    size = 0
+    for lookup in lookups:
+        if batch and size + len(lookup.values) > IN_CHUNK:
+            yield batch
+            batch, size = [], 0
+        batch.append(lookup)
+        size += len(lookup.values)
+    if batch:
+        yield batch
+
+
+@lru_cache(maxsize=64)
+def _holders_statement(kinds: tuple[str, ...]) -> Select[Any] | CompoundSelect[Any]:
+    """One statement for every lookup of a batch, ``UNION ALL`` of one indexed query per lookup, rows as
+    ``(kind, bank_bin, value, market_id, vendor_id, code)`` in vendor order. Built once per shape: the
+    values are expanding parameters."""
+    branches: list[Select[Any]] = []
+    for index, kind in enumerate(kinds):
+        values: BindParameter[Any] = bindparam(f"values_{index}", expanding=True)
+        label: Label[str] = literal_column(f"'{kind}'").label("kind")
+        # Typed: PostgreSQL types a UNION's columns pairwise, and two untyped NULLs become text.
+        no_bank = cast(null(), PaymentAccount.bank_bin.type).label("bank_bin")
+        no_market = cast(null(), Vendor.market_id.type).label("market_id")
+        if kind == "personal_id":
+            branches.append(
+                select(
+                    label,
+                    no_bank,
+                    Vendor.personal_id.label("value"),
+                    no_market,
+                    Vendor.id.label("vendor_id"),
+                    Vendor.code.label("code"),
+                ).where(Vendor.personal_id.in_(values))
+            )
+        elif kind == "account":
+            branches.append(  # bank, number and active: the unique index answers
+                select(
+                    label,
+                    PaymentAccount.bank_bin.label("bank_bin"),
+                    PaymentAccount.account_number.label("value"),
+                    no_market,
+                    Vendor.id.label("vendor_id"),
+                    Vendor.code.label("code"),
+                )
+                .join(Vendor, PaymentAccount.vendor_id == Vendor.id)
+                .where(
+                    PaymentAccount.bank_bin == bindparam(f"bank_{index}"),
+                    PaymentAccount.account_number.in_(values),
+                    ACCOUNT_ACTIVE,
+                )
+            )
+        else:
+            branches.append(
+                select(
+                    label,
+                    no_bank,
+                    Vendor.phone.label("value"),
+                    Vendor.market_id.label("market_id"),
+                    Vendor.id.label("vendor_id"),
+                    Vendor.code.label("code"),
+                ).where(
+                    Vendor.market_id.in_(bindparam(f"markets_{index}", expanding=True)),
+                    Vendor.phone.in_(values),
+                    Vendor.active,
+                    Vendor.shares_phone.is_(False),
+                )
+            )
+    if len(branches) == 1:
+        return branches[0].order_by(literal_column("vendor_id"))
+    return union_all(*branches).order_by(literal_column("vendor_id"))
+
+
 class TakenValues:
     """Who holds the personal IDs, bank accounts and phones (per market) of a batch of registrations.
 
@@ -317,50 +415,37 @@ class TakenValues:
         accounts: Iterable[tuple[str, str]] = (),
         phones: Iterable[tuple[int, str]] = (),
     ) -> TakenValues:
-        by_id: dict[str, list[Holder]] = defaultdict(list)
-        for chunk in _chunks(personal_ids):
-            rows = await session.execute(
-                select(Vendor.personal_id, Vendor.id, Vendor.code)
-                .where(Vendor.personal_id.in_(chunk))
-                .order_by(Vendor.id)
-            )
-            for personal_id, vendor_id, code in rows.tuples():
-                by_id[str(personal_id)].append((vendor_id, code))
         numbers_by_bank: dict[str, set[str]] = defaultdict(set)
         for bank_bin, number in accounts:
             numbers_by_bank[bank_bin].add(number)
-        by_account: dict[tuple[str, str], list[Holder]] = defaultdict(list)
-        for bank_bin, numbers in sorted(numbers_by_bank.items()):
-            for chunk in _chunks(numbers):  # bank, number and active: the unique index answers
-                account_rows = await session.execute(
-                    select(PaymentAccount.account_number, Vendor.id, Vendor.code)
-                    .join(Vendor, PaymentAccount.vendor_id == Vendor.id)
-                    .where(
-                        PaymentAccount.bank_bin == bank_bin,
-                        PaymentAccount.account_number.in_(chunk),
-                        ACCOUNT_ACTIVE,
-                    )
-                    .order_by(Vendor.id)
-                )
-                for number, vendor_id, code in account_rows.tuples():
-                    by_account[(bank_bin, number)].append((vendor_id, code))
         wanted_phones = set(phones)
-        by_phone: dict[tuple[int, str], list[Holder]] = defaultdict(list)
         market_ids = sorted({market_id for market_id, _ in wanted_phones})
-        for chunk in _chunks(phone for _, phone in wanted_phones):
-            phone_rows = await session.execute(
-                select(Vendor.market_id, Vendor.phone, Vendor.id, Vendor.code)
-                .where(
-                    Vendor.market_id.in_(market_ids),
-                    Vendor.phone.in_(chunk),
-                    Vendor.active,
-                    Vendor.shares_phone.is_(False),
-                )
-                .order_by(Vendor.id)
-            )
-            for market_id, phone, vendor_id, code in phone_rows.tuples():
-                if (market_id, phone) in wanted_phones:
-                    by_phone[(market_id, str(phone))].append((vendor_id, code))
+        lookups: list[_Lookup] = [_Lookup("personal_id", chunk) for chunk in _chunks(personal_ids)]
+        for bank_bin, numbers in sorted(numbers_by_bank.items()):
+            lookups += [_Lookup("account", chunk, bank_bin=bank_bin) for chunk in _chunks(numbers)]
+        lookups += [_Lookup("phone", chunk, market_ids=market_ids) for chunk in _chunks(p for _, p in wanted_phones)]
+        by_id: dict[str, list[Holder]] = defaultdict(list)
+        by_account: dict[tuple[str, str], list[Holder]] = defaultdict(list)
+        by_phone: dict[tuple[int, str], list[Holder]] = defaultdict(list)
+        if not lookups:
+            return cls(by_id, by_account, by_phone)
+        conn = await session.connection()
+        for batch in _batches(lookups):
+            params: dict[str, Any] = {}
+            for index, lookup in enumerate(batch):
+                params[f"values_{index}"] = lookup.values
+                if lookup.kind == "account":
+                    params[f"bank_{index}"] = lookup.bank_bin
+                elif lookup.kind == "phone":
+                    params[f"markets_{index}"] = lookup.market_ids
+            rows = await conn.execute(_holders_statement(tuple(lookup.kind for lookup in batch)), params)
+            for kind, bank_bin, value, market_id, vendor_id, code in rows.tuples():
+                if kind == "personal_id":
+                    by_id[str(value)].append((vendor_id, code))
+                elif kind == "account":
+                    by_account[(bank_bin, value)].append((vendor_id, code))
+                elif (market_id, value) in wanted_phones:
+                    by_phone[(market_id, str(value))].append((vendor_id, code))
         return cls(by_id, by_account, by_phone)
 
     def clashes(

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from functools import partial
+from types import SimpleNamespace
 from typing import Any
 
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
+from sqlalchemy import Row, bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
@@ -13,7 +17,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from qr.banks import BankDirectory
 from tracker.accounts.actor import Actor
 from tracker.accounts.services import TeamService
-from tracker.audit.services import changed, record
+from tracker.areas.models import AreaUnit
+from tracker.audit.services import changed, record, record_many
+from tracker.db.base import table_of
 from tracker.lib import clock
 from tracker.lib.exceptions import (
     Conflict,
@@ -27,12 +33,13 @@ from tracker.lib.i18n import Lang, Text
 from tracker.lib.schema import UnsetType
 from tracker.lib.service import Service
 from tracker.lib.text import search_key
-from vendors.models import PaymentAccount, Vendor, VendorStatusChange
+from vendors.models import Market, PaymentAccount, Vendor, VendorStatusChange
 from vendors.posters.revocation import revoke_for_accounts
 from vendors.reference import STATUS_TRANSITIONS, VENDOR_STATUSES
 from vendors.schemas import (
     Deactivation,
     PaymentAccountInput,
+    Problem,
     StatusChange,
     VendorCreate,
     VendorUpdate,
@@ -58,6 +65,60 @@ from vendors.services.registration import snapshot as _snapshot
 from vendors.services.vendor_reads import VendorReads
 
 VENDOR = Text("tiểu thương", "Vendor")
+
+_VENDORS = table_of(Vendor)
+_ACCOUNTS = table_of(PaymentAccount)
+# Built once: the statements of every registration.
+_INSERT_VENDOR = insert(_VENDORS).returning(
+    *(
+        _VENDORS.c[name]
+        for name in (
+            "id",
+            "code",
+            "full_name",
+            "phone",
+            "personal_id",
+            "market_id",
+            "stall",
+            "goods_category",
+            "household_business_no",
+            "consent_date",
+            "status",
+            "status_changed_at",
+            "active",
+            "deactivated_reason",
+            "team_id",
+            "version",
+            "created_at",
+            "updated_at",
+            "import_id",
+        )
+    )
+)
+_INSERT_ACCOUNTS = insert(_ACCOUNTS).returning(
+    _ACCOUNTS.c.id,
+    _ACCOUNTS.c.bank_bin,
+    _ACCOUNTS.c.account_number,
+    _ACCOUNTS.c.account_name,
+    _ACCOUNTS.c.is_primary,
+    sort_by_parameter_order=True,
+)
+_INSERT_STATUS_CHANGE = insert(table_of(VendorStatusChange))
+_MARKET_AND_AREA_CODES = (
+    select(Market.code, Market.name, AreaUnit.code)
+    .join(AreaUnit, AreaUnit.id == Market.area_id)
+    .where(Market.id == bindparam("market_id"))
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Created:
+    """A registration inserted and not yet committed: the returned rows, its warnings and its duplicate check."""
+
+    vendor: Row[Any]
+    accounts: list[Row[Any]]
+    warnings: list[FieldProblem]
+    check: Callable[[], Awaitable[None]]
 
 
 def _account_snapshot(account: PaymentAccount) -> dict[str, Any]:
@@ -122,15 +183,31 @@ class VendorService(VendorReads, Service[Vendor, "VendorService.Repo"]):
     # ----- writing -------------------------------------------------------------------------------------
 
     async def register_and_present(self, actor: Actor, data: VendorCreate, lang: Lang = "vi") -> VendorOut:
-        """Registers and answers the API shape read inside the same transaction (one lock, one trip less)."""
-        vendor, warnings = await self.register(actor, data, commit=False)
-        (out,) = await self.present(actor, [vendor.id], lang, warnings)
+        """Registers and answers the API shape from the rows the inserts return, inside the same transaction."""
+        created = await self._create(actor, data)
+        out = await self._created_answer(actor, created, lang)
         await self.commit()
         return out
 
     async def register(
         self, actor: Actor, data: VendorCreate, *, commit: bool = True
     ) -> tuple[Vendor, list[FieldProblem]]:
+        created = await self._create(actor, data)
+        vendor = await self.session.get_one(Vendor, created.vendor.id)
+        if commit:
+            try:
+                await self.commit()
+            except IntegrityError:
+                await self.session.rollback()
+                await created.check()
+                raise
+        return vendor, created.warnings
+
+    async def _create(self, actor: Actor, data: VendorCreate) -> _Created:
+        """Checks a registration and inserts the vendor, its accounts, its first status and its audit entry.
+
+        Core inserts: the ORM's unit of work costs more than the rest of a registration, and nothing
+        here needs the objects. Not committed."""
         draft, problems, warnings = check_registration(data, self.banks, clock.today())
         try:
             market = await MarketService(self.session).for_write(actor, data.market_id)
@@ -158,52 +235,64 @@ class VendorService(VendorReads, Service[Vendor, "VendorService.Repo"]):
         await check()
         now = clock.now()
         code = await MarketService(self.session).next_vendor_code(market)
-        vendor = Vendor(
-            **new_vendor_values(
-                draft,
-                code=code,
-                market_id=market.id,
-                area_id=market.area_id,
-                actor_id=actor.user_id,
-                team_id=team_id,
-                now=now,
-            )
+        values = new_vendor_values(
+            draft,
+            code=code,
+            market_id=market.id,
+            area_id=market.area_id,
+            actor_id=actor.user_id,
+            team_id=team_id,
+            now=now,
         )
-        self.session.add(vendor)
         try:
-            await self.session.flush()
-            for account in accounts:
-                self.session.add(PaymentAccount(vendor_id=vendor.id, active=True, **account))
-            self.session.add(
-                VendorStatusChange(
-                    vendor_id=vendor.id,
-                    from_status=None,
-                    to_status="registered",
-                    at=now,
-                    by_id=actor.user_id,
-                    team_id=team_id,
+            vendor = (await self.session.execute(_INSERT_VENDOR, values)).one()
+            account_rows: list[Row[Any]] = []
+            if accounts:
+                account_rows = list(
+                    (
+                        await self.session.execute(
+                            _INSERT_ACCOUNTS, [{"vendor_id": vendor.id, "active": True, **a} for a in accounts]
+                        )
+                    ).all()
                 )
+            await self.session.execute(
+                _INSERT_STATUS_CHANGE,
+                {
+                    "vendor_id": vendor.id,
+                    "from_status": None,
+                    "to_status": "registered",
+                    "at": now,
+                    "by_id": actor.user_id,
+                    "team_id": team_id,
+                },
             )
-            record(
-                self.session,
-                actor,
-                "create",
-                "vendor",
-                vendor.id,
-                area_id=vendor.area_id,
-                after={**_snapshot(vendor), "payment_accounts": accounts, "team_id": team_id},
-                at=now,
+            after = {**_snapshot(values), "payment_accounts": accounts, "team_id": team_id}
+            await record_many(
+                self.session, actor, "create", "vendor", [(vendor.id, market.area_id, None, after)], at=now
             )
-            if commit:
-                await self.commit()
-            else:
-                await self.session.flush()
         except IntegrityError:
             # Another registration of the same person won the race: answer as the checks would have.
             await self.session.rollback()
             await check()
             raise
-        return vendor, warnings
+        return _Created(vendor, account_rows, warnings, check)
+
+    async def _created_answer(self, actor: Actor, created: _Created, lang: Lang) -> VendorOut:
+        """The API shape of a vendor just created, as ``present`` gives it, without reading the vendor back."""
+        vendor = created.vendor
+        conn = await self.session.connection()
+        market = (await conn.execute(_MARKET_AND_AREA_CODES, {"market_id": vendor.market_id})).one()
+        row = SimpleNamespace(
+            **vendor._asdict(),
+            market_code=market[0],
+            market_name=market[1],
+            area_code=market[2],
+            reprint_due=False,  # no poster has been printed for a vendor registered just now
+        )
+        items = [[a.id, a.bank_bin, a.account_number, a.account_name, a.is_primary] for a in created.accounts]
+        items.sort(key=lambda item: (not item[4], item[0]))  # as ``present`` orders them
+        notes = [Problem(field=w.field, code=w.code, message=w.message(lang)) for w in created.warnings]
+        return self._vendor(actor, row, [self._account(actor, item) for item in items], notes)  # type: ignore[arg-type]
 
     def _phone(self, raw: str, problems: Problems) -> str | None:
         return check_phone(raw, problems)
