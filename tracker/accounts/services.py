@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tracker.accounts import throttle
@@ -50,6 +50,14 @@ from tracker.lib.schema import UnsetType
 from tracker.lib.service import Service
 from tracker.lib.text import like_escape, search_key
 from tracker.settings import Settings
+
+# Built once: every registration asks it.
+_ACTIVE_TEAMS_OF = (
+    select(Team.id)
+    .join(TeamMember, TeamMember.team_id == Team.id)
+    .where(TeamMember.user_id == bindparam("user_id"), Team.active)
+    .order_by(Team.id)
+)
 
 BAD_LOGIN = Text("Sai tên đăng nhập hoặc mật khẩu.", "Wrong username or password.")
 USER = Text("người dùng", "User")
@@ -539,14 +547,7 @@ class TeamService(Service[Team, "TeamService.Repo"]):
     async def team_for_registration(self, actor: Actor, team_id: int | None) -> int | None:
         """The team a registration is credited to: the given one (if the actor belongs to it or manages
         it), else the actor's only team. A member of several teams must say which."""
-        rows = list(
-            await self.session.scalars(
-                select(Team.id)
-                .join(TeamMember, TeamMember.team_id == Team.id)
-                .where(TeamMember.user_id == actor.user_id, Team.active)
-                .order_by(Team.id)
-            )
-        )
+        rows = list(await self.session.scalars(_ACTIVE_TEAMS_OF, {"user_id": actor.user_id}))
         if team_id is not None:
             if team_id in rows:
                 return team_id

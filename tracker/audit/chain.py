@@ -33,6 +33,7 @@ GENESIS = "0" * 64
 AUDIT_LOCK_KEY = 7_001_142_025
 _TURN_TAKEN = "audit_turn_taken"  # session.info: the transaction that holds the lock
 _order = itertools.count()
+_LAST_HASH = select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)  # built once: every write reads it
 
 CONTENT_FIELDS = ("at", "actor_id", "actor_username", "action", "entity", "entity_id", "area_id", "before", "after")
 
@@ -62,7 +63,7 @@ def mark_recorded(entry: AuditEntry) -> AuditEntry:
 def _take_turn_and_last_hash(conn: Connection) -> str:
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_LOCK_KEY})
-    last = conn.execute(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).scalar()
+    last = conn.execute(_LAST_HASH).scalar()
     return last or GENESIS
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.accounts.actor import Actor
@@ -36,6 +36,14 @@ MARKET_CLOSED = Text("Chợ này đã ngừng hoạt động.", "This market is 
 WRONG_AREA_LEVEL = Text(
     "Chợ phải thuộc một xã, phường (hoặc thôn, khối phố).",
     "A market belongs to a commune (or a village).",
+)
+# Built once: every registration takes a number.
+_TAKE_VENDOR_NUMBERS = (
+    update(Market)
+    .where(Market.id == bindparam("market_id"))
+    .values(vendor_seq=Market.vendor_seq + bindparam("count"))
+    .returning(Market.vendor_seq)
+    .execution_options(synchronize_session=False)
 )
 AREA_OUT_OF_SCOPE = Text("Địa bàn này nằm ngoài địa bàn của bạn.", "This area is outside yours.")
 BAD_CODE = Text(
@@ -253,17 +261,9 @@ class MarketService(Service[Market, "MarketService.Repo"]):
 
     async def take_vendor_codes(self, market: Market, count: int) -> list[str]:
         """Takes the market's next ``count`` vendor numbers in one UPDATE (atomic as ``next_vendor_code``)."""
-        from sqlalchemy import update
-
         if count <= 0:
             return []
-        seq = await self.session.scalar(
-            update(Market)
-            .where(Market.id == market.id)
-            .values(vendor_seq=Market.vendor_seq + count)
-            .returning(Market.vendor_seq)
-            .execution_options(synchronize_session=False)
-        )
+        seq = await self.session.scalar(_TAKE_VENDOR_NUMBERS, {"market_id": market.id, "count": count})
         last = int(seq or 0)
         return [f"{market.code}-{n:03d}" for n in range(last - count + 1, last + 1)]
 
