@@ -13,9 +13,9 @@ import re
 import secrets
 import sys
 import time
+from collections.abc import Iterable
 from typing import Any
 
-from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -43,6 +43,27 @@ DOCS_CSP = (
 )
 
 
+_RAW_SECURITY_HEADERS = [(name.lower().encode(), value.encode()) for name, value in SECURITY_HEADERS.items()]
+_RAW_CSP = (b"content-security-policy", CSP.encode())
+_RAW_DOCS_CSP = (b"content-security-policy", DOCS_CSP.encode())
+_RAW_HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
+
+
+def _with_service_headers(
+    headers: Iterable[tuple[bytes, bytes]], request_id: str, path: str, https: bool
+) -> list[tuple[bytes, bytes]]:
+    """The response's headers with the request id (replacing any) and the security headers the response
+    did not set itself. Raw byte pairs: this runs for every response."""
+    raw = [(bytes(k), bytes(v)) for k, v in headers if bytes(k).lower() != b"x-request-id"]
+    present = {k.lower() for k, _ in raw}
+    raw.append((b"x-request-id", request_id.encode("latin-1")))
+    wanted = [*_RAW_SECURITY_HEADERS, _RAW_DOCS_CSP if path.startswith("/schema") else _RAW_CSP]
+    if https:
+        wanted.append(_RAW_HSTS)
+    raw.extend(pair for pair in wanted if pair[0] not in present)
+    return raw
+
+
 class RequestContextMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -63,13 +84,7 @@ class RequestContextMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                headers = MutableScopeHeaders.from_message(message)
-                headers["X-Request-ID"] = request_id
-                for name, value in SECURITY_HEADERS.items():
-                    headers.setdefault(name, value)
-                headers.setdefault("Content-Security-Policy", DOCS_CSP if path.startswith("/schema") else CSP)
-                if https:
-                    headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+                message["headers"] = _with_service_headers(message.get("headers", ()), request_id, path, https)
             await send(message)
 
         try:

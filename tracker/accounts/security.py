@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import secrets
 from dataclasses import dataclass
 
@@ -56,6 +57,18 @@ def issue_token(secret: str, user_id: int, token_version: int, ttl: dt.timedelta
 
 
 def read_token(secret: str, token: str) -> TokenClaims:
+    """The claims of a token signed with ``secret`` and not expired; otherwise ``NotAuthenticated``."""
+    claims = _verified(secret, token)
+    if claims.expires_at <= dt.datetime.now(dt.UTC):
+        raise NotAuthenticated()
+    return claims
+
+
+@functools.lru_cache(maxsize=4096)
+def _verified(secret: str, token: str) -> TokenClaims:
+    """A token's signature checked once: a client sends the same token with every request, and checking
+    it again costs more than the rest of a request answered from memory. Only valid tokens are kept (an
+    exception is not cached); expiry is checked on every use, by ``read_token``."""
     try:
         payload = jwt.decode(
             token,
