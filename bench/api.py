@@ -212,8 +212,8 @@ def report(bare: wrk.Result, results: dict[str, dict[str, wrk.Result]], vendors:
         "words); `search_phone` = `q=0905` (part of a phone number); `register` = `POST /api/vendors` with a "
         "payment account, duplicate checks and the audit entry, every body unique. The first three are the same "
         "request over and over, as a task force pages and searches between registrations: after the first, the "
-        "answer comes from memory until the next commit to the database (docs/architecture.md, \"Answers kept in "
-        f"memory\"). The rows marked{FRESH} send `Cache-Control: no-cache`: every request reads the database.",
+        'answer comes from memory until the next commit to the database (docs/architecture.md, "Answers kept in '
+        f'memory"). The rows marked{FRESH} send `Cache-Control: no-cache`: every request reads the database.',
         "",
     ]
     return "\n".join(lines)
