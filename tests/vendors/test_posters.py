@@ -6,9 +6,11 @@ import io
 import zipfile
 
 import pypdfium2
+import pytest
 import qrcode
 from PIL import Image
 from sqlalchemy import func, select, update
+from sqlalchemy.orm.exc import StaleDataError
 
 from qr import VietQR, encode, parse
 from qr.banks import load_directory
@@ -16,7 +18,10 @@ from tests.qr.conftest import decode_image, pdf_pages, png_image
 from tests.support.factories import unique_account, vendor_payload
 from tracker.accounts.actor import TASKFORCE, Actor
 from tracker.db.engine import create_database
+from tracker.lib.exceptions import StaleWrite
+from tracker.lib.http_errors import to_tracker_error
 from vendors.models import PaymentAccount
+from vendors.posters.models import PosterRecord
 from vendors.posters.service import PosterService
 
 
@@ -313,5 +318,37 @@ async def test_a_poster_drawn_before_a_change_answers_with_what_is_recorded(api,
     finally:
         await read_session.close()
         await write_session.close()
+        await db.write_engine.dispose()
+        await db.read_engine.dispose()
+
+
+async def test_a_vendor_changed_by_a_concurrent_download_answers_409_not_500(api, market, backend) -> None:
+    """Two first downloads of one vendor's posters at once (PostgreSQL, several workers): both read the vendor
+    as "registered", the first moves it to "qr_issued", the second's versioned update finds a newer row. That
+    answers "changed by someone else" (409) and saves nothing, never a server error."""
+    if backend != "postgres":
+        pytest.skip("SQLite writers take the write lock before their first read: the two cannot interleave")
+    vendor = await register(api, market["id"], full_name="Võ Thị Sen")
+    world = api.world
+    db = create_database(world.settings, null_pool=True)
+    actor = Actor(world.users["taskforce_np"], "taskforce_np", TASKFORCE, world.area_ids["20599"])
+    late, early = db.write(), db.write()
+    try:
+        late_service = PosterService(late, load_directory())
+        # Read as "registered", version 1, and held (the session keeps only what is referenced).
+        seen = await late_service.vendors.one(actor, vendor["id"])
+        assert (seen.status, seen.version) == ("registered", 1)
+        await PosterService(early, load_directory()).render_vendor_poster(actor, vendor["id"], size="A6")
+        with pytest.raises(StaleDataError) as raised:
+            await late_service.render_vendor_poster(actor, vendor["id"], size="A5")
+        error = to_tracker_error(raised.value)
+        assert isinstance(error, StaleWrite)
+        assert error.status_code == 409
+        await late.rollback()
+        sizes = (await late.scalars(select(PosterRecord.size).where(PosterRecord.vendor_id == vendor["id"]))).all()
+        assert sizes == ["A6"]
+    finally:
+        await late.close()
+        await early.close()
         await db.write_engine.dispose()
         await db.read_engine.dispose()

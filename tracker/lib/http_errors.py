@@ -18,12 +18,14 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.lib.exceptions import (
     Conflict,
     FieldProblem,
     NotFound,
     ServiceUnavailable,
+    StaleWrite,
     TrackerError,
 )
 from tracker.lib.i18n import Lang, Text, negotiate
@@ -271,6 +273,9 @@ def is_unavailable_error(exc: BaseException) -> bool:
 def to_tracker_error(exc: Exception) -> TrackerError | None:
     if isinstance(exc, TrackerError):
         return exc
+    if isinstance(exc, StaleDataError):
+        # A versioned row changed by a concurrent writer between this request's read and its write.
+        return StaleWrite()
     if isinstance(exc, HTTPException):
         return _from_http_exception(exc)
     if isinstance(exc, IntegrityError) or is_unavailable_error(exc):
