@@ -97,7 +97,7 @@ class PostgresChangeSignal:
     def generation(self) -> int | None:
         return self._generation
 
-    def _bump(self, *_args: Any) -> None:
+    def count_change(self) -> None:
         if self._conn is not None:
             self._generation = next(self._counter)
 
@@ -110,7 +110,7 @@ class PostgresChangeSignal:
     def _on_notice(self, _conn: Any, _pid: int, _channel: str, payload: str) -> None:
         if payload == PROBE and self._probe is not None:
             self._probe.set()
-        self._bump()
+        self.count_change()
 
     async def _connect(self) -> None:
         import asyncpg  # the PostgreSQL driver is only needed with a PostgreSQL database
@@ -131,7 +131,7 @@ class PostgresChangeSignal:
             raise RuntimeError("a change notice sent through the pool did not arrive") from None
         conn.add_termination_listener(self._on_lost)
         self._conn = conn
-        self._bump()  # anything may have changed while no one listened
+        self.count_change()  # anything may have changed while no one listened
 
     async def _connect_with_retry(self) -> None:
         delay = 0.5
@@ -174,4 +174,4 @@ def _count_local_commit(session: Session) -> None:
     bind = session.bind
     signal = _LOCAL.get(bind) if isinstance(bind, Engine) else None
     if signal is not None:
-        signal._bump()
+        signal.count_change()

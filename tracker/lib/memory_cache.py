@@ -3,7 +3,7 @@
 Every entry is stored with the change generation (tracker/db/changes.py) read *before* the answer was
 computed, and is given again only while the generation is still that number: after any commit, by any
 process, the entry is dead. Nothing expires by time, so nothing is ever served stale by design; what
-bounds memory is the number of entries (least recently used first out).
+bounds memory is the number of entries and, for answers, their bytes (least recently used first out).
 
 ``cached_answers`` is a route middleware: it runs after authentication and before the route's guards,
 parameters and handler, so a hit costs a dictionary lookup. Its key holds the actor's id, role and area

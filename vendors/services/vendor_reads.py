@@ -82,16 +82,14 @@ class VendorFilters:
         )
 
 
-_PAGE_COLUMNS = (
+# The vendor's own columns of its API shape: what a list reads and what a registration's insert returns.
+ANSWER_COLUMNS = (
     Vendor.id,
     Vendor.code,
     Vendor.full_name,
     Vendor.phone,
     Vendor.personal_id,
     Vendor.market_id,
-    Market.code.label("market_code"),
-    Market.name.label("market_name"),
-    AreaUnit.code.label("area_code"),
     Vendor.stall,
     Vendor.goods_category,
     Vendor.household_business_no,
@@ -105,6 +103,12 @@ _PAGE_COLUMNS = (
     Vendor.created_at,
     Vendor.updated_at,
     Vendor.import_id,
+)
+_PAGE_COLUMNS = (
+    *ANSWER_COLUMNS,
+    Market.code.label("market_code"),
+    Market.name.label("market_name"),
+    AreaUnit.code.label("area_code"),
 )
 
 
@@ -409,4 +413,4 @@ class VendorReads:
         ]
 
 
-__all__ = ["SORTS", "VendorFilters", "VendorReads", "dt"]
+__all__ = ["ANSWER_COLUMNS", "SORTS", "VendorFilters", "VendorReads", "dt"]

@@ -62,39 +62,14 @@ from vendors.services.registration import (  # noqa: F401 (ACCOUNT_NAME_MAX, OLD
 )
 from vendors.services.registration import search_text as _search_text
 from vendors.services.registration import snapshot as _snapshot
-from vendors.services.vendor_reads import VendorReads
+from vendors.services.vendor_reads import ANSWER_COLUMNS, VendorReads
 
 VENDOR = Text("tiểu thương", "Vendor")
 
 _VENDORS = table_of(Vendor)
 _ACCOUNTS = table_of(PaymentAccount)
 # Built once: the statements of every registration.
-_INSERT_VENDOR = insert(_VENDORS).returning(
-    *(
-        _VENDORS.c[name]
-        for name in (
-            "id",
-            "code",
-            "full_name",
-            "phone",
-            "personal_id",
-            "market_id",
-            "stall",
-            "goods_category",
-            "household_business_no",
-            "consent_date",
-            "status",
-            "status_changed_at",
-            "active",
-            "deactivated_reason",
-            "team_id",
-            "version",
-            "created_at",
-            "updated_at",
-            "import_id",
-        )
-    )
-)
+_INSERT_VENDOR = insert(_VENDORS).returning(*ANSWER_COLUMNS)
 _INSERT_ACCOUNTS = insert(_ACCOUNTS).returning(
     _ACCOUNTS.c.id,
     _ACCOUNTS.c.bank_bin,
