@@ -82,10 +82,11 @@ class TrackerPlugin(InitPluginProtocol):
         from tracker.web import PAGE_CONTROLLERS, template_config
         from tracker.web.errors import handle_page_or_api_exception
         from vendors.controllers import MarketController, VendorController
-        from vendors.deps import provide_vendor_service
+        from vendors.deps import provide_registrations, provide_vendor_service
         from vendors.posters.controllers import PosterController, QRController
         from vendors.posters.deps import provide_poster_service
         from vendors.services import MarketService
+        from vendors.services.registration_queue import RegistrationQueue
 
         settings = self.settings
         configure_logging(settings.log_format)
@@ -93,10 +94,12 @@ class TrackerPlugin(InitPluginProtocol):
         @asynccontextmanager
         async def lifespan(app: Litestar) -> AsyncIterator[None]:
             app.state.db = create_database(settings)
+            app.state.registrations = RegistrationQueue(app.state.db.write, app.state.banks)
             await app.state.db.changes.start()
             try:
                 yield
             finally:
+                await app.state.registrations.stop()
                 await app.state.db.dispose()
 
         app_config.state.update(
@@ -151,6 +154,7 @@ class TrackerPlugin(InitPluginProtocol):
                 "audit_service": service_provider(AuditService),
                 "market_service": service_provider(MarketService),
                 "vendor_service": Provide(provide_vendor_service),
+                "registrations": Provide(provide_registrations, sync_to_thread=False),
                 "poster_service": Provide(provide_poster_service),
                 "import_service": Provide(provide_import_service),
                 "producer_service": service_provider(ProducerService),

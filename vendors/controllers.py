@@ -9,6 +9,7 @@ from litestar import Controller, Request, delete, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from tracker.accounts.actor import OFFICER, TASKFORCE, Actor
 from tracker.accounts.auth import requires
@@ -41,6 +42,8 @@ from vendors.schemas import (
 )
 from vendors.services import MarketService, VendorFilters, VendorService
 from vendors.services.consent import withdraw_consent
+from vendors.services.registration import Registration
+from vendors.services.registration_queue import RegistrationQueue
 
 ActiveFilter = Literal["true", "false", "all"]
 ACTIVE: dict[str, bool | None] = {"true": True, "false": False, "all": None}
@@ -200,10 +203,14 @@ class VendorController(Controller):
         request: Request[Any, Any, Any],
         data: JSONBody[VendorCreate],
         actor: NamedDependency[Actor],
-        vendor_service: NamedDependency[VendorService],
+        db_session: NamedDependency[AsyncSession],
+        registrations: NamedDependency[RegistrationQueue],
     ) -> Vendor:
         """Đăng ký tiểu thương và tài khoản nhận tiền. Register a vendor and payment accounts."""
-        return await vendor_service.register_and_present(actor, data, request_lang(request))
+        # The request's own transaction (the sign-in check) ends first: on SQLite it would hold the write
+        # lock that the writer of the batch needs.
+        await db_session.close()
+        return await registrations.register(Registration(actor, data, request_lang(request)))
 
     @get("/reference", operation_id="vendor_reference", guards=[])
     async def reference(self, request: Request[Any, Any, Any]) -> Reference:

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware.authentication import AbstractAuthenticationMiddleware, AuthenticationResult
-from sqlalchemy import select
+from sqlalchemy import Row, bindparam, select
 
 from tracker.accounts.actor import Actor
 from tracker.accounts.models import User
 from tracker.accounts.security import read_token
+from tracker.db.inline import InlineReader, InlineUnavailable, inline_sql
 from tracker.db.session import READ_METHODS, database_of, session_of
 from tracker.lib.exceptions import NotAuthenticated, PermissionDenied
 from tracker.lib.i18n import Text
@@ -23,6 +24,32 @@ SESSION_COOKIE = "cho_so_session"
 
 # Paths that answer without a token: health, the API docs, sign-in and the public lookup.
 PUBLIC_PATHS = ["^/health", "^/ready", "^/schema", "^/static/", "^/api/auth/login", "^/api/public/", "^/favicon"]
+
+
+class _UserRow(NamedTuple):
+    id: int
+    username: str
+    role: str
+    area_id: int | None
+    full_name: str
+    active: bool
+    token_version: int
+    producer_id: int | None
+
+
+_USER = select(*(getattr(User, name) for name in _UserRow._fields)).where(User.id == bindparam("user_id"))
+_USER_SQL = inline_sql(_USER)
+_NO_SUCH_USER = _UserRow(0, "", "", None, "", False, 0, None)
+
+
+def _user_inline(inline: InlineReader, user_id: int) -> _UserRow | None:
+    """The user read on the event loop's thread (SQLite): a row by its key costs less than a round trip.
+    None when the read would have had to wait."""
+    try:
+        row = inline.first(_USER_SQL, (user_id,))
+    except InlineUnavailable:
+        return None
+    return _NO_SUCH_USER if row is None else _UserRow(*row)
 
 
 def token_from(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
@@ -45,28 +72,21 @@ async def actor_for_token(connection: ASGIConnection[Any, Any, Any, Any], token:
     claims = read_token(settings.secret_key, token)
     cache: GenerationCache[Actor] = state.actor_cache
     key = (claims.user_id, claims.token_version)
-    generation = database_of(connection.scope).changes.generation()
+    db = database_of(connection.scope)
+    generation = db.changes.generation()
     known = cache.get(key, generation)
     if known is not None:
         return known
-    query = select(
-        User.id,
-        User.username,
-        User.role,
-        User.area_id,
-        User.full_name,
-        User.active,
-        User.token_version,
-        User.producer_id,
-    ).where(User.id == claims.user_id)
-    if connection.scope.get("method", "GET") in READ_METHODS:
-        conn = await session_of(connection.scope).connection()
-        row = (await conn.execute(query)).first()
-    else:
-        # A write request's own transaction takes SQLite's write lock with its first statement: looking
-        # the user up on a read connection keeps the lock for the handler's writes alone.
-        async with database_of(connection.scope).read_engine.connect() as read_conn:
-            row = (await read_conn.execute(query)).first()
+    row: _UserRow | Row[Any] | None = _user_inline(db.inline, claims.user_id) if db.inline is not None else None
+    if row is None:
+        if connection.scope.get("method", "GET") in READ_METHODS:
+            conn = await session_of(connection.scope).connection()
+            row = (await conn.execute(_USER, {"user_id": claims.user_id})).first()
+        else:
+            # A write request's own transaction takes SQLite's write lock with its first statement: looking
+            # the user up on a read connection keeps the lock for the handler's writes alone.
+            async with db.read_engine.connect() as read_conn:
+                row = (await read_conn.execute(_USER, {"user_id": claims.user_id})).first()
     if row is None or not row.active or row.token_version != claims.token_version:
         raise NotAuthenticated()
     actor = Actor(

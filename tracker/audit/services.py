@@ -24,6 +24,8 @@ from tracker.lib.service import Service
 # Personal data never enters the log in clear; these fields are masked wherever they appear.
 MASKED_FIELDS = frozenset({"phone", "personal_id", "account_number", "phone_last4"})
 DROPPED_FIELDS = frozenset({"password", "password_hash"})
+# One record's entry for ``record_many``: (entity_id, area_id, before, after).
+AuditRecord = tuple[int | None, int | None, Mapping[str, Any] | None, Mapping[str, Any] | None]
 
 
 def _plain(value: Any) -> Any:
@@ -92,7 +94,7 @@ async def record_many(
     actor: Actor,
     action: str,
     entity: str,
-    entries: Iterable[tuple[int | None, int | None, Mapping[str, Any] | None, Mapping[str, Any] | None]],
+    entries: Iterable[AuditRecord],
     *,
     at: dt.datetime | None = None,
 ) -> int:

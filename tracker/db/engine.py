@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.pool import NullPool
 
 from tracker.db.changes import ChangeSignal, NoSignal, PostgresChangeSignal, SqliteChangeSignal
+from tracker.db.inline import InlineReader
 from tracker.settings import Settings
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -115,12 +116,16 @@ class Database:
     reports: async_sessionmaker[AsyncSession] | None = None
     # Whether anything was committed since: answers kept in memory are given again only while it holds.
     changes: ChangeSignal = field(default_factory=NoSignal)
+    # SQLite (a file): reads of one row by key, answered without leaving the event loop's thread.
+    inline: InlineReader | None = None
 
     def reports_sessions(self) -> async_sessionmaker[AsyncSession]:
         return self.reports or self.read
 
     async def dispose(self) -> None:
         await self.changes.stop()
+        if self.inline is not None:
+            self.inline.close()
         await self.read_engine.dispose()
         if self.write_engine is not self.read_engine:
             await self.write_engine.dispose()
@@ -145,6 +150,7 @@ def create_database(settings: Settings, *, null_pool: bool = False) -> Database:
         reports_engine = _postgres_engine(settings, null_pool=null_pool, url=settings.reports_database_url)
     return Database(
         changes=_change_signal(settings, write_engine),
+        inline=_inline_reader(settings),
         reports_engine=reports_engine,
         reports=async_sessionmaker(reports_engine, **factory_kwargs) if reports_engine else None,
         read_engine=read_engine,
@@ -155,12 +161,24 @@ def create_database(settings: Settings, *, null_pool: bool = False) -> Database:
     )
 
 
+def _sqlite_file(settings: Settings) -> str | None:
+    """The file of a SQLite database; None for PostgreSQL and for ``:memory:`` (a database per connection)."""
+    if not settings.is_sqlite:
+        return None
+    database = make_url(settings.database_url).database
+    return database if database and database != ":memory:" else None
+
+
+def _inline_reader(settings: Settings) -> InlineReader | None:
+    path = _sqlite_file(settings)
+    return InlineReader(path) if path else None
+
+
 def _change_signal(settings: Settings, engine: AsyncEngine) -> ChangeSignal:
     if settings.memory_cache_entries <= 0:
         return NoSignal()
     if settings.is_sqlite:
-        database = make_url(settings.database_url).database
-        if not database or database == ":memory:":
-            return NoSignal()  # each connection has a database of its own: nothing to watch
-        return SqliteChangeSignal(database)
+        path = _sqlite_file(settings)
+        # In memory, each connection has a database of its own: nothing to watch.
+        return SqliteChangeSignal(path) if path else NoSignal()
     return PostgresChangeSignal(engine)

@@ -35,8 +35,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from qr.banks import BankDirectory
 from qr.text import fold_ascii
+from tracker.accounts.actor import Actor
 from tracker.lib.exceptions import Conflict, FieldProblem, Problems, ValidationFailed
-from tracker.lib.i18n import Text
+from tracker.lib.i18n import Lang, Text
 from tracker.lib.identifiers import normalize_account_number, normalize_mobile, normalize_personal_id
 from tracker.lib.text import search_key
 from vendors.models import PaymentAccount, Vendor
@@ -232,6 +233,27 @@ def check_registration(
         accounts=accounts,
     )
     return draft, problems, warnings
+
+
+@dataclass(frozen=True, slots=True)
+class Registration:
+    """One ``POST /api/vendors``: who asks, what, and the language of its answer."""
+
+    actor: Actor
+    data: VendorCreate
+    lang: Lang = "vi"
+
+
+class WriteAlone:
+    """The outcome of a registration of a batch that must be written in a transaction of its own."""
+
+    def __repr__(self) -> str:
+        return "WRITE_ALONE"
+
+
+WRITE_ALONE = WriteAlone()
+# What a registration of a batch comes to when it is not written: the error it answers, or another try alone.
+Outcome = Exception | WriteAlone
 
 
 def new_vendor_values(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from types import SimpleNamespace
@@ -18,7 +20,7 @@ from qr.banks import BankDirectory
 from tracker.accounts.actor import Actor
 from tracker.accounts.services import TeamService
 from tracker.areas.models import AreaUnit
-from tracker.audit.services import changed, record, record_many
+from tracker.audit.services import AuditRecord, changed, record, record_many
 from tracker.db.base import table_of
 from tracker.lib import clock
 from tracker.lib.exceptions import (
@@ -27,9 +29,10 @@ from tracker.lib.exceptions import (
     NotFound,
     Problems,
     StaleWrite,
+    TrackerError,
     ValidationFailed,
 )
-from tracker.lib.i18n import Lang, Text
+from tracker.lib.i18n import Text
 from tracker.lib.schema import UnsetType
 from tracker.lib.service import Service
 from tracker.lib.text import search_key
@@ -49,7 +52,11 @@ from vendors.services.markets import MARKET_CLOSED, MarketService
 from vendors.services.registration import (  # noqa: F401 (ACCOUNT_NAME_MAX, OLD_ID_WARNING, account_name_for: still importable from here)
     ACCOUNT_NAME_MAX,
     OLD_ID_WARNING,
+    WRITE_ALONE,
+    Outcome,
+    Registration,
     TakenValues,
+    VendorDraft,
     account_name_for,
     check_accounts,
     check_personal_id,
@@ -69,14 +76,16 @@ VENDOR = Text("tiểu thương", "Vendor")
 _VENDORS = table_of(Vendor)
 _ACCOUNTS = table_of(PaymentAccount)
 # Built once: the statements of every registration.
+# Rows come back in any order (asking for the parameters' order makes SQLite insert them one at a time):
+# vendors are matched by their unique code, accounts by their vendor.
 _INSERT_VENDOR = insert(_VENDORS).returning(*ANSWER_COLUMNS)
 _INSERT_ACCOUNTS = insert(_ACCOUNTS).returning(
     _ACCOUNTS.c.id,
+    _ACCOUNTS.c.vendor_id,
     _ACCOUNTS.c.bank_bin,
     _ACCOUNTS.c.account_number,
     _ACCOUNTS.c.account_name,
     _ACCOUNTS.c.is_primary,
-    sort_by_parameter_order=True,
 )
 _INSERT_STATUS_CHANGE = insert(table_of(VendorStatusChange))
 _MARKET_AND_AREA_CODES = (
@@ -94,6 +103,48 @@ class _Created:
     accounts: list[Row[Any]]
     warnings: list[FieldProblem]
     check: Callable[[], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Checked:
+    """A registration whose own fields, market and team are right, before its duplicate check."""
+
+    index: int
+    actor: Actor
+    draft: VendorDraft
+    market: Market
+    team_id: int | None
+    warnings: list[FieldProblem]
+
+    @property
+    def keys(self) -> set[tuple[Any, ...]]:
+        """The values that only one vendor may hold, as the unique indexes define them."""
+        draft = self.draft
+        keys: set[tuple[Any, ...]] = {("account", a["bank_bin"], a["account_number"]) for a in draft.accounts}
+        if draft.personal_id:
+            keys.add(("personal_id", draft.personal_id))
+        if draft.phone and not draft.shares_phone:
+            keys.add(("phone", self.market.id, draft.phone))
+        return keys
+
+    async def check(self, service: VendorService) -> None:
+        """Raises the 409 of the first value that another vendor holds."""
+        await service._check_duplicates(
+            personal_id=self.draft.personal_id,
+            accounts=self.draft.accounts,
+            phone=self.draft.phone,
+            market_id=self.market.id,
+            shares_phone=self.draft.shares_phone,
+        )
+
+
+async def _clash_or(check: Awaitable[None], error: Exception) -> Exception:
+    """The 409 that ``check`` raises, else ``error``."""
+    try:
+        await check
+    except Conflict as conflict:
+        return conflict
+    return error
 
 
 def _account_snapshot(account: PaymentAccount) -> dict[str, Any]:
@@ -157,12 +208,24 @@ class VendorService(VendorReads, Service[Vendor, "VendorService.Repo"]):
 
     # ----- writing -------------------------------------------------------------------------------------
 
-    async def register_and_present(self, actor: Actor, data: VendorCreate, lang: Lang = "vi") -> VendorOut:
-        """Registers and answers the API shape from the rows the inserts return, inside the same transaction."""
-        created = await self._create(actor, data)
-        out = await self._created_answer(actor, created, lang)
-        await self.commit()
-        return out
+    async def register_many(self, asks: Sequence[Registration]) -> list[VendorOut | Outcome]:
+        """Registers several vendors in this session's transaction and answers each in the API shape, from the
+        rows the inserts return. Each ask has its own outcome: its answer, the error it would have had alone,
+        or ``WRITE_ALONE`` when it must be written in a transaction of its own (it repeats a value of an
+        earlier ask of the batch, or a concurrent writer won a race). Not committed."""
+        outcomes = await self._create_many(asks)
+        codes: dict[int, Row[Any]] = {}
+        answers: list[VendorOut | Outcome] = []
+        for ask, outcome in zip(asks, outcomes, strict=True):
+            if not isinstance(outcome, _Created):
+                answers.append(outcome)
+                continue
+            market_id = outcome.vendor.market_id
+            if market_id not in codes:
+                conn = await self.session.connection()
+                codes[market_id] = (await conn.execute(_MARKET_AND_AREA_CODES, {"market_id": market_id})).one()
+            answers.append(self._created_answer(ask, outcome, codes[market_id]))
+        return answers
 
     async def register(
         self, actor: Actor, data: VendorCreate, *, commit: bool = True
@@ -179,86 +242,155 @@ class VendorService(VendorReads, Service[Vendor, "VendorService.Repo"]):
         return vendor, created.warnings
 
     async def _create(self, actor: Actor, data: VendorCreate) -> _Created:
-        """Checks a registration and inserts the vendor, its accounts, its first status and its audit entry.
+        (outcome,) = await self._create_many([Registration(actor, data)])
+        if isinstance(outcome, BaseException):
+            raise outcome
+        assert isinstance(outcome, _Created)  # one ask cannot repeat another
+        return outcome
 
-        Core inserts: the ORM's unit of work costs more than the rest of a registration, and nothing
-        here needs the objects. Not committed."""
-        draft, problems, warnings = check_registration(data, self.banks, clock.today())
-        try:
-            market = await MarketService(self.session).for_write(actor, data.market_id)
-        except ValidationFailed as exc:
-            problems.extend(exc.problems)
-            market = None
-        if market is not None and not market.active:
-            problems.add("market_id", MARKET_CLOSED, "inactive")
-        try:
-            team_id = await TeamService(self.session).team_for_registration(actor, data.team_id)
-        except ValidationFailed as exc:
-            problems.extend(exc.problems)
-            team_id = None
-        problems.raise_if_any()
-        assert market is not None
-        accounts = draft.accounts
-        check = partial(
-            self._check_duplicates,
-            personal_id=draft.personal_id,
-            accounts=accounts,
-            phone=draft.phone,
-            market_id=market.id,
-            shares_phone=draft.shares_phone,
+    async def _create_many(self, asks: Sequence[Registration]) -> list[_Created | Outcome]:
+        """Checks registrations and inserts their vendors, accounts, first statuses and audit entries, one
+        statement per table for the whole batch. An ask fails alone, with the error it would have had alone.
+
+        Core inserts: the ORM's unit of work costs more than the rest of a registration, and nothing here
+        needs the objects. Not committed."""
+        outcomes: list[_Created | Outcome] = [WRITE_ALONE] * len(asks)
+        checked = await self._checked(asks, outcomes)
+        taken = await TakenValues.load(
+            self.session,
+            personal_ids=[c.draft.personal_id for c in checked if c.draft.personal_id],
+            accounts=[(a["bank_bin"], a["account_number"]) for c in checked for a in c.draft.accounts],
+            phones=[(c.market.id, c.draft.phone) for c in checked if c.draft.phone and not c.draft.shares_phone],
         )
-        await check()
+        claimed: set[tuple[Any, ...]] = set()
+        kept: list[_Checked] = []
+        for c in checked:
+            clashes = taken.clashes(
+                personal_id=c.draft.personal_id,
+                accounts=c.draft.accounts,
+                phone=c.draft.phone,
+                market_id=c.market.id,
+                shares_phone=c.draft.shares_phone,
+            )
+            if clashes:
+                outcomes[c.index] = clashes[0].conflict()
+            elif claimed.isdisjoint(c.keys):
+                claimed.update(c.keys)
+                kept.append(c)
+            # else: an earlier ask of this batch holds one of its values; written alone, it is answered 409
+        if not kept:
+            return outcomes
         now = clock.now()
-        code = await MarketService(self.session).next_vendor_code(market)
-        values = new_vendor_values(
-            draft,
-            code=code,
-            market_id=market.id,
-            area_id=market.area_id,
-            actor_id=actor.user_id,
-            team_id=team_id,
-            now=now,
-        )
+        values = await self._vendor_values(kept, now)
         try:
-            vendor = (await self.session.execute(_INSERT_VENDOR, values)).one()
-            account_rows: list[Row[Any]] = []
+            by_code = {row.code: row for row in (await self.session.execute(_INSERT_VENDOR, values)).all()}
+            vendors = [by_code[row_values["code"]] for row_values in values]
+            accounts = [
+                {"vendor_id": vendor.id, "active": True, **account}
+                for c, vendor in zip(kept, vendors, strict=True)
+                for account in c.draft.accounts
+            ]
+            account_rows: dict[int, list[Row[Any]]] = defaultdict(list)
             if accounts:
-                account_rows = list(
-                    (
-                        await self.session.execute(
-                            _INSERT_ACCOUNTS, [{"vendor_id": vendor.id, "active": True, **a} for a in accounts]
-                        )
-                    ).all()
-                )
+                for row in (await self.session.execute(_INSERT_ACCOUNTS, accounts)).all():
+                    account_rows[row.vendor_id].append(row)
             await self.session.execute(
                 _INSERT_STATUS_CHANGE,
-                {
-                    "vendor_id": vendor.id,
-                    "from_status": None,
-                    "to_status": "registered",
-                    "at": now,
-                    "by_id": actor.user_id,
-                    "team_id": team_id,
-                },
+                [
+                    {
+                        "vendor_id": vendor.id,
+                        "from_status": None,
+                        "to_status": "registered",
+                        "at": now,
+                        "by_id": c.actor.user_id,
+                        "team_id": c.team_id,
+                    }
+                    for c, vendor in zip(kept, vendors, strict=True)
+                ],
             )
-            after = {**_snapshot(values), "payment_accounts": accounts, "team_id": team_id}
-            await record_many(
-                self.session, actor, "create", "vendor", [(vendor.id, market.area_id, None, after)], at=now
-            )
-        except IntegrityError:
-            # Another registration of the same person won the race: answer as the checks would have.
+            entries: dict[int | None, list[tuple[Actor, AuditRecord]]] = defaultdict(list)
+            for c, vendor, row_values in zip(kept, vendors, values, strict=True):
+                after = {**_snapshot(row_values), "payment_accounts": c.draft.accounts, "team_id": c.team_id}
+                entries[c.actor.user_id].append((c.actor, (vendor.id, c.market.area_id, None, after)))
+            for group in entries.values():
+                await record_many(self.session, group[0][0], "create", "vendor", [e for _, e in group], at=now)
+        except IntegrityError as exc:
+            # A concurrent registration of the same person won the race: answer as the checks would have.
             await self.session.rollback()
-            await check()
-            raise
-        return _Created(vendor, account_rows, warnings, check)
+            if len(kept) > 1:
+                return outcomes  # each kept ask is written again alone
+            outcomes[kept[0].index] = await _clash_or(kept[0].check(self), exc)
+            return outcomes
+        for c, vendor in zip(kept, vendors, strict=True):
+            outcomes[c.index] = _Created(vendor, account_rows[vendor.id], c.warnings, partial(c.check, self))
+        return outcomes
 
-    async def _created_answer(self, actor: Actor, created: _Created, lang: Lang) -> VendorOut:
+    async def _checked(self, asks: Sequence[Registration], outcomes: list[_Created | Outcome]) -> list[_Checked]:
+        """The asks whose own fields, market and team are right; the others get their 400 or 403 in
+        ``outcomes``. A batch looks up each (user, market) and (user, team) once."""
+        today = clock.today()
+        markets: dict[tuple[int | None, int], Market | TrackerError] = {}
+        teams: dict[tuple[int | None, int | None], int | ValidationFailed | None] = {}
+        checked: list[_Checked] = []
+        for index, ask in enumerate(asks):
+            actor, data = ask.actor, ask.data
+            draft, problems, warnings = check_registration(data, self.banks, today)
+            market_key = (actor.user_id, data.market_id)
+            if market_key not in markets:
+                try:
+                    markets[market_key] = await MarketService(self.session).for_write(actor, data.market_id)
+                except TrackerError as exc:
+                    markets[market_key] = exc
+            market = markets[market_key]
+            if isinstance(market, ValidationFailed):
+                problems.extend(market.problems)
+            elif isinstance(market, TrackerError):  # outside the actor's area: 403 before any field problem
+                outcomes[index] = market
+                continue
+            elif not market.active:
+                problems.add("market_id", MARKET_CLOSED, "inactive")
+            team_key = (actor.user_id, data.team_id)
+            if team_key not in teams:
+                try:
+                    teams[team_key] = await TeamService(self.session).team_for_registration(actor, data.team_id)
+                except ValidationFailed as exc:
+                    teams[team_key] = exc
+            team = teams[team_key]
+            if isinstance(team, ValidationFailed):
+                problems.extend(team.problems)
+            if problems.items or not isinstance(market, Market) or isinstance(team, ValidationFailed):
+                outcomes[index] = ValidationFailed(list(problems.items))
+                continue
+            checked.append(_Checked(index, actor, draft, market, team, warnings))
+        return checked
+
+    async def _vendor_values(self, kept: list[_Checked], now: dt.datetime) -> list[dict[str, Any]]:
+        """The vendors' rows, with codes taken per market in one UPDATE each, in the order of the asks."""
+        by_market: dict[int, list[_Checked]] = defaultdict(list)
+        for c in kept:
+            by_market[c.market.id].append(c)
+        codes: dict[int, str] = {}
+        service = MarketService(self.session)
+        for group in by_market.values():
+            taken = await service.take_vendor_codes(group[0].market, len(group))
+            codes.update({c.index: code for c, code in zip(group, taken, strict=True)})
+        return [
+            new_vendor_values(
+                c.draft,
+                code=codes[c.index],
+                market_id=c.market.id,
+                area_id=c.market.area_id,
+                actor_id=c.actor.user_id,
+                team_id=c.team_id,
+                now=now,
+            )
+            for c in kept
+        ]
+
+    def _created_answer(self, ask: Registration, created: _Created, market: Row[Any]) -> VendorOut:
         """The API shape of a vendor just created, as ``present`` gives it, without reading the vendor back."""
-        vendor = created.vendor
-        conn = await self.session.connection()
-        market = (await conn.execute(_MARKET_AND_AREA_CODES, {"market_id": vendor.market_id})).one()
         row = SimpleNamespace(
-            **vendor._asdict(),
+            **created.vendor._asdict(),
             market_code=market[0],
             market_name=market[1],
             area_code=market[2],
@@ -266,8 +398,9 @@ class VendorService(VendorReads, Service[Vendor, "VendorService.Repo"]):
         )
         items = [[a.id, a.bank_bin, a.account_number, a.account_name, a.is_primary] for a in created.accounts]
         items.sort(key=lambda item: (not item[4], item[0]))  # as ``present`` orders them
-        notes = [Problem(field=w.field, code=w.code, message=w.message(lang)) for w in created.warnings]
-        return self._vendor(actor, row, [self._account(actor, item) for item in items], notes)  # type: ignore[arg-type]
+        notes = [Problem(field=w.field, code=w.code, message=w.message(ask.lang)) for w in created.warnings]
+        accounts = [self._account(ask.actor, item) for item in items]
+        return self._vendor(ask.actor, row, accounts, notes)  # type: ignore[arg-type]
 
     def _phone(self, raw: str, problems: Problems) -> str | None:
         return check_phone(raw, problems)
