@@ -82,7 +82,7 @@ class TrackerPlugin(InitPluginProtocol):
         from tracker.web import PAGE_CONTROLLERS, template_config
         from tracker.web.errors import handle_page_or_api_exception
         from vendors.controllers import MarketController, VendorController
-        from vendors.deps import provide_registrations, provide_vendor_service
+        from vendors.deps import provide_vendor_service
         from vendors.posters.controllers import PosterController, QRController
         from vendors.posters.deps import provide_poster_service
         from vendors.services import MarketService
@@ -154,7 +154,6 @@ class TrackerPlugin(InitPluginProtocol):
                 "audit_service": service_provider(AuditService),
                 "market_service": service_provider(MarketService),
                 "vendor_service": Provide(provide_vendor_service),
-                "registrations": Provide(provide_registrations, sync_to_thread=False),
                 "poster_service": Provide(provide_poster_service),
                 "import_service": Provide(provide_import_service),
                 "producer_service": service_provider(ProducerService),

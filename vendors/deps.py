@@ -7,15 +7,9 @@ from litestar.di import NamedDependency
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from vendors.services import VendorService
-from vendors.services.registration_queue import RegistrationQueue
 
 
 async def provide_vendor_service(db_session: NamedDependency[AsyncSession], state: State) -> VendorService:
     service = VendorService(db_session, state.banks)
     service.changes, service.hints = state.db.changes, state.planner_hints
     return service
-
-
-def provide_registrations(state: State) -> RegistrationQueue:
-    queue: RegistrationQueue = state.registrations
-    return queue
