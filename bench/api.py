@@ -213,7 +213,9 @@ def report(bare: wrk.Result, results: dict[str, dict[str, wrk.Result]], vendors:
         "payment account, duplicate checks and the audit entry, every body unique. The first three are the same "
         "request over and over, as a task force pages and searches between registrations: after the first, the "
         'answer comes from memory until the next commit to the database (docs/architecture.md, "Answers kept in '
-        f'memory"). The rows marked{FRESH} send `Cache-Control: no-cache`: every request reads the database.',
+        f'memory"). The rows marked{FRESH} send `Cache-Control: no-cache`: every request reads the database. '
+        "The 16 registrations in flight are written in batches, one transaction for those that arrive together "
+        '(docs/architecture.md, "Registrations written in batches").',
         "",
     ]
     return "\n".join(lines)
