@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, TypeVar
 
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from sqlalchemy import Row, bindparam, insert, select
@@ -136,6 +136,21 @@ class _Checked:
             market_id=self.market.id,
             shares_phone=self.draft.shares_phone,
         )
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+E = TypeVar("E", bound=Exception)
+
+
+async def _once(memo: dict[K, V | E], key: K, lookup: Callable[[], Awaitable[V]], errors: type[E]) -> V | E:
+    """``lookup()`` once per key within a batch; an error of the kind ``errors`` is kept like an answer."""
+    if key not in memo:
+        try:
+            memo[key] = await lookup()
+        except errors as exc:
+            memo[key] = exc
+    return memo[key]
 
 
 async def _clash_or(check: Awaitable[None], error: Exception) -> Exception:
@@ -332,16 +347,16 @@ class VendorService(VendorReads, Service[Vendor, "VendorService.Repo"]):
         markets: dict[tuple[int | None, int], Market | TrackerError] = {}
         teams: dict[tuple[int | None, int | None], int | ValidationFailed | None] = {}
         checked: list[_Checked] = []
+        market_service, team_service = MarketService(self.session), TeamService(self.session)
         for index, ask in enumerate(asks):
             actor, data = ask.actor, ask.data
             draft, problems, warnings = check_registration(data, self.banks, today)
-            market_key = (actor.user_id, data.market_id)
-            if market_key not in markets:
-                try:
-                    markets[market_key] = await MarketService(self.session).for_write(actor, data.market_id)
-                except TrackerError as exc:
-                    markets[market_key] = exc
-            market = markets[market_key]
+            market = await _once(
+                markets,
+                (actor.user_id, data.market_id),
+                partial(market_service.for_write, actor, data.market_id),
+                TrackerError,
+            )
             if isinstance(market, ValidationFailed):
                 problems.extend(market.problems)
             elif isinstance(market, TrackerError):  # outside the actor's area: 403 before any field problem
@@ -349,13 +364,12 @@ class VendorService(VendorReads, Service[Vendor, "VendorService.Repo"]):
                 continue
             elif not market.active:
                 problems.add("market_id", MARKET_CLOSED, "inactive")
-            team_key = (actor.user_id, data.team_id)
-            if team_key not in teams:
-                try:
-                    teams[team_key] = await TeamService(self.session).team_for_registration(actor, data.team_id)
-                except ValidationFailed as exc:
-                    teams[team_key] = exc
-            team = teams[team_key]
+            team = await _once(
+                teams,
+                (actor.user_id, data.team_id),
+                partial(team_service.team_for_registration, actor, data.team_id),
+                ValidationFailed,
+            )
             if isinstance(team, ValidationFailed):
                 problems.extend(team.problems)
             if problems.items or not isinstance(market, Market) or isinstance(team, ValidationFailed):
