@@ -1,8 +1,9 @@
 """One database session per request, opened lazily and always closed.
 
 GET and HEAD requests get a session from the read factory; other methods from the write factory (on
-SQLite its transactions begin IMMEDIATE). The session is created before authentication so that the
-user lookup and the handler share one connection.
+SQLite its transactions begin IMMEDIATE). The session is created before authentication so that a GET's
+user lookup and its handler share one connection (on SQLite the user is read on the event loop's thread:
+``tracker/db/inline.py``).
 """
 
 from __future__ import annotations
