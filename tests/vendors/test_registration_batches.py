@@ -4,17 +4,16 @@ have had alone. The queue is driven directly: the test client hands requests to 
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 import msgspec
 import pytest
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from qr.banks import load_directory
 from tests.support.factories import unique_account, unique_personal_id, unique_phone, vendor_payload
+from tests.support.locks import until_waiting_on_a_lock
 from tracker.accounts.actor import OFFICER, TASKFORCE, Actor
 from tracker.audit.commands import verify_audit
 from tracker.db.engine import Database, create_database
@@ -160,6 +159,7 @@ async def test_a_batch_that_loses_a_race_is_written_again_one_by_one(api, market
     actor = taskforce(api)
     personal_id = unique_personal_id()
     other = sessions.db.write()
+    batch: asyncio.Future[list[object]] | None = None
     try:
         rival, _ = await VendorService(other, load_directory()).register(
             actor, msgspec.convert(vendor_payload(market["id"], personal_id=personal_id), VendorCreate), commit=False
@@ -174,30 +174,15 @@ async def test_a_batch_that_loses_a_race_is_written_again_one_by_one(api, market
                 ],
             )
         )
-        await _until_waiting_on_a_lock(sessions.db, batch)
+        await until_waiting_on_a_lock(sessions.db, batch)
         await other.commit()
         three, clash, four = await batch
     finally:
-        await other.close()
+        await other.close()  # on a failure, lets the batch end before the database is closed
+        if batch is not None:
+            await asyncio.gather(batch, return_exceptions=True)
     assert isinstance(clash, Conflict)
     assert clash.problems[0].details == {"existing": {"id": rival.id, "code": rival.code}}
     assert (three.full_name, four.full_name) == ("Phan Thị Ba", "Phan Thị Bốn")  # type: ignore[attr-defined]
     assert sessions.opened == 1 + 3  # the batch, then each of its asks alone
     assert (await verify_audit(api.world.settings)).ok
-
-
-async def _until_waiting_on_a_lock(db: Database, batch: asyncio.Future[object]) -> None:
-    deadline = time.monotonic() + 10
-    async with db.read_engine.connect() as conn:
-        while time.monotonic() < deadline:
-            assert not batch.done(), await batch
-            waiting = await conn.scalar(
-                text(
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                    "AND wait_event_type = 'Lock'"
-                )
-            )
-            if waiting:
-                return
-            await asyncio.sleep(0.02)
-    raise AssertionError("the batch never waited for the other transaction")
