@@ -13,7 +13,7 @@ from sqlalchemy import Row, bindparam, select
 from tracker.accounts.actor import Actor
 from tracker.accounts.models import User
 from tracker.accounts.security import read_token
-from tracker.db.inline import InlineReader, InlineUnavailable, inline_sql
+from tracker.db.inline import InlineUnavailable, inline_sql
 from tracker.db.session import READ_METHODS, database_of, session_of
 from tracker.lib.exceptions import NotAuthenticated, PermissionDenied
 from tracker.lib.i18n import Text
@@ -39,17 +39,26 @@ class _UserRow(NamedTuple):
 
 _USER = select(*(getattr(User, name) for name in _UserRow._fields)).where(User.id == bindparam("user_id"))
 _USER_SQL = inline_sql(_USER)
-_NO_SUCH_USER = _UserRow(0, "", "", None, "", False, 0, None)
 
 
-def _user_inline(inline: InlineReader, user_id: int) -> _UserRow | None:
-    """The user read on the event loop's thread (SQLite): a row by its key costs less than a round trip.
-    None when the read would have had to wait."""
-    try:
-        row = inline.first(_USER_SQL, (user_id,))
-    except InlineUnavailable:
-        return None
-    return _NO_SUCH_USER if row is None else _UserRow(*row)
+async def _user_row(connection: ASGIConnection[Any, Any, Any, Any], user_id: int) -> _UserRow | Row[Any] | None:
+    """The token's user. On SQLite it is read on the event loop's thread (a row by its key costs less than
+    a round trip through aiosqlite's thread), unless that read would have had to wait."""
+    db = database_of(connection.scope)
+    if db.inline is not None:
+        try:
+            found = db.inline.first(_USER_SQL, (user_id,))
+        except InlineUnavailable:
+            pass
+        else:
+            return None if found is None else _UserRow(*found)
+    if connection.scope.get("method", "GET") in READ_METHODS:
+        conn = await session_of(connection.scope).connection()
+        return (await conn.execute(_USER, {"user_id": user_id})).first()
+    # A write request's own transaction takes SQLite's write lock with its first statement: looking the
+    # user up on a read connection keeps the lock for the handler's writes alone.
+    async with db.read_engine.connect() as read_conn:
+        return (await read_conn.execute(_USER, {"user_id": user_id})).first()
 
 
 def token_from(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
@@ -72,21 +81,11 @@ async def actor_for_token(connection: ASGIConnection[Any, Any, Any, Any], token:
     claims = read_token(settings.secret_key, token)
     cache: GenerationCache[Actor] = state.actor_cache
     key = (claims.user_id, claims.token_version)
-    db = database_of(connection.scope)
-    generation = db.changes.generation()
+    generation = database_of(connection.scope).changes.generation()
     known = cache.get(key, generation)
     if known is not None:
         return known
-    row: _UserRow | Row[Any] | None = _user_inline(db.inline, claims.user_id) if db.inline is not None else None
-    if row is None:
-        if connection.scope.get("method", "GET") in READ_METHODS:
-            conn = await session_of(connection.scope).connection()
-            row = (await conn.execute(_USER, {"user_id": claims.user_id})).first()
-        else:
-            # A write request's own transaction takes SQLite's write lock with its first statement: looking
-            # the user up on a read connection keeps the lock for the handler's writes alone.
-            async with db.read_engine.connect() as read_conn:
-                row = (await read_conn.execute(_USER, {"user_id": claims.user_id})).first()
+    row = await _user_row(connection, claims.user_id)
     if row is None or not row.active or row.token_version != claims.token_version:
         raise NotAuthenticated()
     actor = Actor(

@@ -287,10 +287,11 @@ class VendorService(VendorReads, Service[Vendor, "VendorService.Repo"]):
                 market_id=c.market.id,
                 shares_phone=c.draft.shares_phone,
             )
+            keys = c.keys
             if clashes:
                 outcomes[c.index] = clashes[0].conflict()
-            elif claimed.isdisjoint(c.keys):
-                claimed.update(c.keys)
+            elif claimed.isdisjoint(keys):
+                claimed.update(keys)
                 kept.append(c)
             # else: an earlier ask of this batch holds one of its values; written alone, it is answered 409
         if not kept:
