@@ -184,3 +184,56 @@ def test_kept_answers_stay_within_their_byte_budget() -> None:
     assert cache.bytes == 8
     assert cache.get("a", 2) is None  # a dead entry frees its bytes
     assert cache.bytes == 4
+
+
+async def test_a_registration_leaves_the_signed_in_users_in_memory(api, app_client, market, backend) -> None:
+    """The signed-in user depends on the users table alone. PostgreSQL's change notices name their table,
+    so a registration ends the lists kept in memory but not the users; SQLite counts every commit alike."""
+    changes = app_client.app.state.db.changes
+    await api.taskforce.ok("GET", "/api/auth/me")
+    users, vendors = changes.generation("users"), changes.generation("vendors")
+    await api.taskforce.ok("POST", "/api/vendors", 201, json=vendor_payload(market["id"]))
+    if backend == "sqlite":
+        assert changes.generation("users") != users
+        return
+    # A notice sent after the registration's commit arrives after the registration's own notices.
+    probe = changes.generation("probe_after_registration")
+    await _commit_elsewhere(
+        api.world.settings.database_url, "SELECT pg_notify('tracker_changes', 'probe_after_registration')"
+    )
+
+    async def notices_arrived() -> bool:
+        return changes.generation("probe_after_registration") != probe
+
+    assert await _until(notices_arrived)
+    assert changes.generation("users") == users
+    assert changes.generation("vendors") != vendors
+    await api.admin.ok("PATCH", f"/api/users/{api.world.users['producer_np']}", json={"full_name": "Hồ Thị Lan"})
+    assert changes.generation("users") != users
+
+
+async def test_a_registration_batch_writes_only_the_tables_it_names(api, market, backend) -> None:
+    """The registration writer tells the change signal which tables its commits touch (``BATCH_WRITES``),
+    triggers included; PostgreSQL's notices of a real batch are the judge."""
+    if backend != "postgres":
+        pytest.skip("SQLite keeps its own data_version; there are no notices to send")
+    import asyncpg
+
+    from tracker.db.changes import CHANNEL
+    from vendors.services.registration_queue import BATCH_WRITES
+
+    url = api.world.settings.database_url.replace("postgresql+asyncpg://", "postgresql://")
+    listener = await asyncpg.connect(url)
+    tables: set[str] = set()
+    try:
+        await listener.add_listener(CHANNEL, lambda *args: tables.add(args[-1]))
+        await api.taskforce.ok("POST", "/api/vendors", 201, json=vendor_payload(market["id"]))
+
+        async def all_arrived() -> bool:
+            return {"vendors", "payment_accounts", "vendor_status_changes", "audit_log"} <= tables
+
+        assert await _until(all_arrived)
+        await asyncio.sleep(0.1)  # any straggler of the same commit
+    finally:
+        await listener.close()
+    assert tables <= BATCH_WRITES, tables - BATCH_WRITES

@@ -75,13 +75,13 @@ def token_from(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
 
 async def actor_for_token(connection: ASGIConnection[Any, Any, Any, Any], token: str) -> Actor:
     """The token's user, while active and while the token's version is the account's. Until the next commit
-    to the database neither can have changed, so the answer is kept in memory until then."""
+    to the users table neither can have changed, so the answer is kept in memory until then."""
     state = connection.app.state
     settings: Settings = state.settings
     claims = read_token(settings.secret_key, token)
     cache: GenerationCache[Actor] = state.actor_cache
     key = (claims.user_id, claims.token_version)
-    generation = database_of(connection.scope).changes.generation()
+    generation = database_of(connection.scope).changes.generation("users")
     known = cache.get(key, generation)
     if known is not None:
         return known

@@ -8,13 +8,18 @@ read at all.
 - SQLite: ``PRAGMA data_version`` on a connection of its own that never writes. SQLite changes the value
   whenever another connection commits, and reads it from the shared WAL index: a few microseconds, no
   lock, no thread hop. Exact: a commit that has returned to its writer is seen by the next call.
-- PostgreSQL: every table has a statement trigger that calls ``pg_notify('tracker_changes', '')``
-  (migration 0012); PostgreSQL delivers the notice when the transaction commits, to a connection of
-  this process that listens. The process also counts its own commits at once, so that a client of this
-  process reads its own writes. A change made through another process is seen as soon as its notice
-  arrives (a fraction of a millisecond on one host). While the listening connection is down the signal
-  answers ``None`` and every request reads the database. At start the listener checks that a notice
-  sent through the application's pool reaches it (a transaction-mode pooler would drop them all).
+- PostgreSQL: every table has a statement trigger that calls ``pg_notify('tracker_changes', <table>)``
+  (migrations 0012, 0013); PostgreSQL delivers the notice when the transaction commits, to a connection
+  of this process that listens. The process also counts its own commits at once, so that a client of
+  this process reads its own writes. A change made through another process is seen as soon as its
+  notice arrives (a fraction of a millisecond on one host). While the listening connection is down the
+  signal answers ``None`` and every request reads the database. At start the listener checks that a
+  notice sent through the application's pool reaches it (a transaction-mode pooler would drop them all).
+
+``generation(table)`` changes only with that table: the signed-in user, kept in memory, depends on
+``users`` alone and need not be read again after every registration. PostgreSQL knows the table from the
+notice; a commit of this process counts for every table unless its session names the tables it wrote
+(``WRITES_ONLY``). SQLite knows no tables: there it is the same number as ``generation()``.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import itertools
 import logging
 import sqlite3
 import weakref
+from collections.abc import Iterable
 from typing import Any, Protocol
 
 from sqlalchemy import event, text
@@ -33,13 +39,16 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import Session
 
 CHANNEL = "tracker_changes"
+# Session info: the tables a transaction writes (its triggers included), when it writes no others; its
+# commit then ends only what depends on them. Without it a commit counts for every table.
+WRITES_ONLY = "writes_only"
 PROBE = "probe"
 PROBE_SECONDS = 5
 log = logging.getLogger(__name__)
 
 
 class ChangeSignal(Protocol):
-    def generation(self) -> int | None: ...
+    def generation(self, table: str | None = None) -> int | None: ...
 
     async def start(self) -> None: ...
 
@@ -49,7 +58,7 @@ class ChangeSignal(Protocol):
 class NoSignal:
     """Nothing is ever answered from memory (in-memory SQLite, or caching turned off)."""
 
-    def generation(self) -> int | None:
+    def generation(self, table: str | None = None) -> int | None:
         return None
 
     async def start(self) -> None:
@@ -69,7 +78,7 @@ class SqliteChangeSignal:
         # This connection must never write: its own commits would not change the value it reads.
         self._conn.execute("PRAGMA query_only=ON")
 
-    def generation(self) -> int | None:
+    def generation(self, table: str | None = None) -> int | None:
         if self._conn is None:
             return None
         try:
@@ -88,18 +97,30 @@ class PostgresChangeSignal:
         self.engine = engine
         self._counter = itertools.count(1)
         self._generation: int | None = None
+        # The generation at which each table last changed, and at which every table may have.
+        self._table_changed: dict[str, int] = {}
+        self._all_changed = 0
         self._conn: Any = None
         self._reconnect: asyncio.Task[None] | None = None
         self._probe: asyncio.Event | None = None
         self._stopped = False
         _LOCAL[engine.sync_engine] = self
 
-    def generation(self) -> int | None:
-        return self._generation
+    def generation(self, table: str | None = None) -> int | None:
+        if self._generation is None or table is None:
+            return self._generation
+        return max(self._table_changed.get(table, 0), self._all_changed)
 
-    def count_change(self) -> None:
-        if self._conn is not None:
-            self._generation = next(self._counter)
+    def count_change(self, tables: Iterable[str] | None = None) -> None:
+        """A commit of the given tables; None: of any table."""
+        if self._conn is None:
+            return
+        generation = self._generation = next(self._counter)
+        if tables is None:
+            self._all_changed = generation
+        else:
+            for table in tables:
+                self._table_changed[table] = generation
 
     def _on_lost(self, _conn: Any) -> None:
         self._conn = None
@@ -110,7 +131,8 @@ class PostgresChangeSignal:
     def _on_notice(self, _conn: Any, _pid: int, _channel: str, payload: str) -> None:
         if payload == PROBE and self._probe is not None:
             self._probe.set()
-        self.count_change()
+        # The table's name; a notice without one (an older trigger, a probe) counts for every table.
+        self.count_change([payload] if payload and payload != PROBE else None)
 
     async def _connect(self) -> None:
         import asyncpg  # the PostgreSQL driver is only needed with a PostgreSQL database
@@ -174,4 +196,4 @@ def _count_local_commit(session: Session) -> None:
     bind = session.bind
     signal = _LOCAL.get(bind) if isinstance(bind, Engine) else None
     if signal is not None:
-        signal.count_change()
+        signal.count_change(session.info.get(WRITES_ONLY))

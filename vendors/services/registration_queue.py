@@ -24,12 +24,26 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from qr.banks import BankDirectory
+from tracker.db.changes import WRITES_ONLY
 from vendors.schemas import Vendor as VendorOut
 from vendors.services.registration import WRITE_ALONE, Outcome, Registration, WriteAlone
 from vendors.services.vendors import VendorService
 
 # Enough to take every request of a busy worker at once; small enough for one short transaction.
 LARGEST_BATCH = 64
+# Every table a batch writes, its triggers' included: its commit leaves what depends on other tables
+# (the signed-in users kept in memory) as it is (tracker.db.changes).
+BATCH_WRITES = frozenset(
+    {
+        "vendors",
+        "payment_accounts",
+        "vendor_status_changes",
+        "audit_log",
+        "markets",
+        "vendor_tallies",
+        "vendor_uptake_tallies",
+    }
+)
 
 
 @dataclass(slots=True)
@@ -104,6 +118,7 @@ class RegistrationQueue:
         """The batch written and committed; its session closed before anyone is answered, so that nothing
         of it is left open when the last request has its answer (and the application may stop)."""
         session = self.sessions()
+        session.info[WRITES_ONLY] = BATCH_WRITES
         try:
             outcomes = await VendorService(session, self.banks).register_many([w.ask for w in batch])
             if any(isinstance(outcome, VendorOut) for outcome in outcomes):
