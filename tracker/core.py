@@ -94,7 +94,11 @@ class TrackerPlugin(InitPluginProtocol):
         @asynccontextmanager
         async def lifespan(app: Litestar) -> AsyncIterator[None]:
             app.state.db = create_database(settings)
-            app.state.registrations = RegistrationQueue(app.state.db.write, app.state.banks)
+            app.state.registrations = RegistrationQueue(
+                app.state.db.write,
+                app.state.banks,
+                inline_sessions=app.state.db.inline_write,
+            )
             await app.state.db.changes.start()
             try:
                 yield

@@ -4,8 +4,10 @@ have had alone. The queue is driven directly: the test client hands requests to 
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+import time
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import msgspec
 import pytest
@@ -26,15 +28,22 @@ from vendors.services.vendors import VendorService
 
 @dataclass
 class CountedSessions:
-    """The write sessions of a database, counted: one per transaction the queue writes."""
+    """The write sessions of a database, counted: one per transaction the queue writes. On SQLite the queue
+    first tries the connection used on the event loop's thread, as the application's does (``inline``)."""
 
     db: Database
     opened: int = 0
-    sizes: list[int] = field(default_factory=list)
+    inline_opened: int = 0
 
     def __call__(self) -> AsyncSession:
         self.opened += 1
         return self.db.write()
+
+    def inline(self) -> AsyncSession:
+        assert self.db.inline_write is not None
+        self.opened += 1
+        self.inline_opened += 1
+        return self.db.inline_write()
 
 
 @pytest.fixture
@@ -48,7 +57,8 @@ async def sessions(api) -> AsyncIterator[CountedSessions]:
 
 @pytest.fixture
 def queue(sessions: CountedSessions) -> RegistrationQueue:
-    return RegistrationQueue(sessions, load_directory())  # type: ignore[arg-type]
+    inline = sessions.inline if sessions.db.inline_write is not None else None
+    return RegistrationQueue(sessions, load_directory(), inline_sessions=inline)  # type: ignore[arg-type]
 
 
 def taskforce(api) -> Actor:
@@ -71,11 +81,12 @@ async def outcomes(queue: RegistrationQueue, asks: list[Registration]) -> list[o
     return await asyncio.gather(*[queue.register(a) for a in asks], return_exceptions=True)
 
 
-async def test_registrations_that_arrive_together_share_one_transaction(api, market, queue, sessions) -> None:
+async def test_registrations_that_arrive_together_share_one_transaction(api, market, queue, sessions, backend) -> None:
     actor = taskforce(api)
     names = [f"Nguyễn Thị Mai {i}" for i in range(8)]
     answers = await outcomes(queue, [ask(actor, market["id"], full_name=name) for name in names])
     assert sessions.opened == 1
+    assert sessions.inline_opened == (1 if backend == "sqlite" else 0)  # SQLite: on the loop's thread
     assert [a.full_name for a in answers] == names  # type: ignore[attr-defined]
     assert [a.code for a in answers] == [f"NP-{n:03d}" for n in range(1, 9)]  # type: ignore[attr-defined]
     assert all(len(a.payment_accounts) == 1 for a in answers)  # type: ignore[attr-defined]
@@ -186,3 +197,32 @@ async def test_a_batch_that_loses_a_race_is_written_again_one_by_one(api, market
     assert (three.full_name, four.full_name) == ("Phan Thị Ba", "Phan Thị Bốn")  # type: ignore[attr-defined]
     assert sessions.opened == 1 + 3  # the batch, then each of its asks alone
     assert (await verify_audit(api.world.settings)).ok
+
+
+async def test_a_batch_that_finds_the_database_locked_waits_off_the_loop(api, market, queue, sessions, backend) -> None:
+    """SQLite: another connection holds the write lock (the registration page, an import, another worker).
+    The batch's attempt on the loop's thread gives way at once, without making the loop wait, and the batch
+    is written through aiosqlite's thread as soon as the lock is free."""
+    if backend != "sqlite":
+        pytest.skip("PostgreSQL has no database-wide write lock; its batches never run on the loop's thread")
+    holder = sqlite3.connect(api.world.settings.database_url.split("///", 1)[1], isolation_level=None)
+    batch: asyncio.Future[list[object]] | None = None
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        batch = asyncio.ensure_future(outcomes(queue, [ask(taskforce(api), market["id"], full_name="Võ Thị Hạnh")]))
+        started = time.monotonic()
+        while sessions.opened < 2:  # the attempt on the loop's thread, then the one through aiosqlite
+            await asyncio.sleep(0.01)
+            # The loop went on running: nothing waited out SQLite's busy timeout (10 s) on its thread.
+            assert time.monotonic() - started < 2
+        assert not batch.done()  # waiting for the lock, on aiosqlite's thread
+        holder.execute("COMMIT")
+        (answer,) = await batch
+    finally:
+        holder.close()
+        if batch is not None:
+            await asyncio.gather(batch, return_exceptions=True)
+    assert answer.full_name == "Võ Thị Hạnh"  # type: ignore[attr-defined]
+    assert (sessions.inline_opened, sessions.opened) == (1, 2)
+    found = await api.taskforce.ok("GET", f"/api/vendors/{answer.id}")  # type: ignore[attr-defined]
+    assert found["full_name"] == "Võ Thị Hạnh"

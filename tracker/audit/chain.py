@@ -60,10 +60,9 @@ def mark_recorded(entry: AuditEntry) -> AuditEntry:
     return entry
 
 
-def _take_turn_and_last_hash(conn: Connection) -> str:
-    if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_LOCK_KEY})
-    last = conn.execute(_LAST_HASH).scalar()
+def _take_turn_and_last_hash(session: Session) -> str:
+    _take_turn_before_writing(session)  # usually taken already, by the transaction's first write
+    last = session.connection().execute(_LAST_HASH).scalar()
     return last or GENESIS
 
 
@@ -85,9 +84,9 @@ def _turn_before_statement(state: ORMExecuteState) -> None:
         _take_turn_before_writing(state.session)
 
 
-def chain_rows(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def chain_rows(session: Session, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Fills ``prev_hash`` and ``hash`` of audit rows about to be inserted with Core (bulk writers)."""
-    prev = _take_turn_and_last_hash(conn)
+    prev = _take_turn_and_last_hash(session)
     for row in rows:
         row["prev_hash"] = prev
         row["hash"] = prev = digest(prev, row)
@@ -104,7 +103,7 @@ def _chain_new_entries(session: Session, _context: UOWTransaction, _instances: o
     )
     if not entries:
         return
-    prev = _take_turn_and_last_hash(session.connection())
+    prev = _take_turn_and_last_hash(session)
     for entry in entries:
         entry.prev_hash = prev
         entry.hash = prev = digest(prev, {field: getattr(entry, field) for field in CONTENT_FIELDS})

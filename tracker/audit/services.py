@@ -117,7 +117,7 @@ async def record_many(
     ]
     if rows:
         await session.flush()  # entries recorded one by one earlier are chained first
-        await session.run_sync(lambda sync_session: chain_rows(sync_session.connection(), rows))
+        await session.run_sync(lambda sync_session: chain_rows(sync_session, rows))
         await session.execute(insert(table_of(AuditEntry)), rows)
     return len(rows)
 

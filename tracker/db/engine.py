@@ -10,6 +10,7 @@ same engine; a read replica can later be given to ``read`` alone.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from sqlalchemy.pool import NullPool
 
 from tracker.db.changes import ChangeSignal, NoSignal, PostgresChangeSignal, SqliteChangeSignal
 from tracker.db.inline import InlineReader
+from tracker.db.inline_writes import loop_thread_connector
 from tracker.settings import Settings
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -28,11 +30,21 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 SQLITE_BEGIN = "sqlite_begin"
 
 
-def _sqlite_engine(url: str, *, immediate: bool, null_pool: bool, pool_size: int) -> AsyncEngine:
+def _sqlite_engine(
+    url: str,
+    *,
+    immediate: bool,
+    null_pool: bool,
+    pool_size: int,
+    busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS,
+    async_creator: Callable[[], Awaitable[Any]] | None = None,
+) -> AsyncEngine:
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-    kwargs: dict[str, Any] = {"connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}}
+    kwargs: dict[str, Any] = {"connect_args": {"timeout": busy_timeout_ms / 1000}}
+    if async_creator is not None:
+        kwargs = {"async_creator": async_creator}
     if null_pool:
         kwargs["poolclass"] = NullPool
     else:
@@ -49,7 +61,7 @@ def _sqlite_engine(url: str, *, immediate: bool, null_pool: bool, pool_size: int
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         cursor.close()
 
     begin = "BEGIN IMMEDIATE" if immediate else "BEGIN"
@@ -118,6 +130,10 @@ class Database:
     changes: ChangeSignal = field(default_factory=NoSignal)
     # SQLite (a file): reads of one row by key, answered without leaving the event loop's thread.
     inline: InlineReader | None = None
+    # SQLite (a file): the registration writer's short transactions, run on the event loop's thread
+    # (tracker.db.inline_writes); elsewhere it writes through ``write``.
+    inline_write_engine: AsyncEngine | None = None
+    inline_write: async_sessionmaker[AsyncSession] | None = None
 
     def reports_sessions(self) -> async_sessionmaker[AsyncSession]:
         return self.reports or self.read
@@ -129,6 +145,8 @@ class Database:
         await self.read_engine.dispose()
         if self.write_engine is not self.read_engine:
             await self.write_engine.dispose()
+        if self.inline_write_engine is not None:
+            await self.inline_write_engine.dispose()
         if self.reports_engine is not None:
             await self.reports_engine.dispose()
 
@@ -145,12 +163,25 @@ def create_database(settings: Settings, *, null_pool: bool = False) -> Database:
         read_engine = write_engine = _postgres_engine(settings, null_pool=null_pool)
         dialect = "postgresql"
     factory_kwargs: dict[str, Any] = {"expire_on_commit": False, "autoflush": False}
+    inline_write_engine = None
+    if path := _sqlite_file(settings):
+        # One writer task uses it, one transaction at a time.
+        inline_write_engine = _sqlite_engine(
+            settings.database_url,
+            immediate=True,
+            null_pool=null_pool,
+            pool_size=1,
+            busy_timeout_ms=0,
+            async_creator=loop_thread_connector(path),
+        )
     reports_engine = None
     if settings.reports_database_url and not settings.is_sqlite:
         reports_engine = _postgres_engine(settings, null_pool=null_pool, url=settings.reports_database_url)
     return Database(
         changes=_change_signal(settings, write_engine),
         inline=_inline_reader(settings),
+        inline_write_engine=inline_write_engine,
+        inline_write=async_sessionmaker(inline_write_engine, **factory_kwargs) if inline_write_engine else None,
         reports_engine=reports_engine,
         reports=async_sessionmaker(reports_engine, **factory_kwargs) if reports_engine else None,
         read_engine=read_engine,

@@ -644,7 +644,7 @@ class VendorImport(ImportKind):
         service = MarketService(session)
         rows: list[dict[str, Any]] = []
         for market_id, group in by_market.items():
-            codes = await service.take_vendor_codes(markets[market_id], len(group))
+            codes = (await service.take_vendor_codes(markets[market_id], len(group))).codes
             for plan, code in zip(group, codes, strict=True):
                 draft, market = plan.work
                 values = new_vendor_values(

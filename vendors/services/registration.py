@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -49,6 +49,9 @@ IN_CHUNK = 500  # values per IN (...) list: well below SQLite's and asyncpg's pa
 # has it: SQLite uses a partial index only for a query that repeats its WHERE terms, and SQLAlchemy writes
 # a boolean column as ``active = 1`` there, which made each account check scan every payment account.
 ACCOUNT_ACTIVE: ColumnElement[bool] = literal_column("payment_accounts.active")
+# Likewise for the partial unique index on (market_id, phone): written as SQLAlchemy writes it
+# (``active = 1 AND shares_phone IS 0``), each phone check read every vendor of the market.
+PHONE_HELD: ColumnElement[bool] = literal_column("vendors.active AND NOT vendors.shares_phone")
 
 OLD_ID_WARNING = Text(
     "Số CMND cũ 9 chữ số: hãy cập nhật số CCCD 12 chữ số khi có thể.",
@@ -235,13 +238,33 @@ def check_registration(
     return draft, problems, warnings
 
 
+OwnFields = tuple[VendorDraft, Problems, list[FieldProblem]]
+
+
 @dataclass(frozen=True, slots=True)
 class Registration:
-    """One ``POST /api/vendors``: who asks, what, and the language of its answer."""
+    """One ``POST /api/vendors``: who asks, what, and the language of its answer; and its own fields once
+    checked (``with_own_fields``)."""
 
     actor: Actor
     data: VendorCreate
     lang: Lang = "vi"
+    own_fields: OwnFields | None = None
+
+    def with_own_fields(self, banks: BankDirectory, today: dt.date) -> Registration:
+        """The same ask with its own fields checked now. They need no database: the registration queue has
+        each request check them as it arrives, while a batch is being written, rather than in the batch."""
+        return replace(self, own_fields=check_registration(self.data, banks, today))
+
+    def checked(self, banks: BankDirectory, today: dt.date) -> OwnFields:
+        """Its own fields checked: the draft, the problems (a fresh list, to which the batch adds those of the
+        market and team) and the warnings."""
+        if self.own_fields is None:
+            return check_registration(self.data, banks, today)
+        draft, problems, warnings = self.own_fields
+        fresh = Problems()
+        fresh.extend(problems.items)
+        return draft, fresh, list(warnings)
 
 
 class WriteAlone:
@@ -401,8 +424,7 @@ def _holders_statement(kinds: tuple[str, ...]) -> Select[Any] | CompoundSelect[A
                 ).where(
                     Vendor.market_id.in_(bindparam(f"markets_{index}", expanding=True)),
                     Vendor.phone.in_(values),
-                    Vendor.active,
-                    Vendor.shares_phone.is_(False),
+                    PHONE_HELD,
                 )
             )
     if len(branches) == 1:

@@ -8,10 +8,10 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from types import SimpleNamespace
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
-from sqlalchemy import Row, bindparam, insert, select
+from sqlalchemy import Row, insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
@@ -19,7 +19,6 @@ from sqlalchemy.orm.exc import StaleDataError
 from qr.banks import BankDirectory
 from tracker.accounts.actor import Actor
 from tracker.accounts.services import TeamService
-from tracker.areas.models import AreaUnit
 from tracker.audit.services import AuditRecord, changed, record, record_many
 from tracker.db.base import table_of
 from tracker.lib import clock
@@ -88,11 +87,6 @@ _INSERT_ACCOUNTS = insert(_ACCOUNTS).returning(
     _ACCOUNTS.c.is_primary,
 )
 _INSERT_STATUS_CHANGE = insert(table_of(VendorStatusChange))
-_MARKET_AND_AREA_CODES = (
-    select(Market.code, Market.name, AreaUnit.code)
-    .join(AreaUnit, AreaUnit.id == Market.area_id)
-    .where(Market.id == bindparam("market_id"))
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +97,15 @@ class _Created:
     accounts: list[Row[Any]]
     warnings: list[FieldProblem]
     check: Callable[[], Awaitable[None]]
+    market: _MarketNames
+
+
+class _MarketNames(NamedTuple):
+    """What a vendor's answer says of its market."""
+
+    code: str
+    name: str
+    area_code: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,18 +232,10 @@ class VendorService(VendorReads, Service[Vendor, "VendorService.Repo"]):
         or ``WRITE_ALONE`` when it must be written in a transaction of its own (it repeats a value of an
         earlier ask of the batch, or a concurrent writer won a race). Not committed."""
         outcomes = await self._create_many(asks)
-        codes: dict[int, Row[Any]] = {}
-        answers: list[VendorOut | Outcome] = []
-        for ask, outcome in zip(asks, outcomes, strict=True):
-            if not isinstance(outcome, _Created):
-                answers.append(outcome)
-                continue
-            market_id = outcome.vendor.market_id
-            if market_id not in codes:
-                conn = await self.session.connection()
-                codes[market_id] = (await conn.execute(_MARKET_AND_AREA_CODES, {"market_id": market_id})).one()
-            answers.append(self._created_answer(ask, outcome, codes[market_id]))
-        return answers
+        return [
+            self._created_answer(ask, outcome) if isinstance(outcome, _Created) else outcome
+            for ask, outcome in zip(asks, outcomes, strict=True)
+        ]
 
     async def register(
         self, actor: Actor, data: VendorCreate, *, commit: bool = True
@@ -297,7 +292,7 @@ class VendorService(VendorReads, Service[Vendor, "VendorService.Repo"]):
         if not kept:
             return outcomes
         now = clock.now()
-        values = await self._vendor_values(kept, now)
+        values, area_codes = await self._vendor_values(kept, now)
         try:
             by_code = {row.code: row for row in (await self.session.execute(_INSERT_VENDOR, values)).all()}
             vendors = [by_code[row_values["code"]] for row_values in values]
@@ -338,7 +333,8 @@ class VendorService(VendorReads, Service[Vendor, "VendorService.Repo"]):
             outcomes[kept[0].index] = await _clash_or(kept[0].check(self), exc)
             return outcomes
         for c, vendor in zip(kept, vendors, strict=True):
-            outcomes[c.index] = _Created(vendor, account_rows[vendor.id], c.warnings, partial(c.check, self))
+            names = _MarketNames(c.market.code, c.market.name, area_codes[c.market.id])
+            outcomes[c.index] = _Created(vendor, account_rows[vendor.id], c.warnings, partial(c.check, self), names)
         return outcomes
 
     async def _checked(self, asks: Sequence[Registration], outcomes: list[_Created | Outcome]) -> list[_Checked]:
@@ -351,7 +347,7 @@ class VendorService(VendorReads, Service[Vendor, "VendorService.Repo"]):
         market_service, team_service = MarketService(self.session), TeamService(self.session)
         for index, ask in enumerate(asks):
             actor, data = ask.actor, ask.data
-            draft, problems, warnings = check_registration(data, self.banks, today)
+            draft, problems, warnings = ask.checked(self.banks, today)
             market = await _once(
                 markets,
                 (actor.user_id, data.market_id),
@@ -379,17 +375,22 @@ class VendorService(VendorReads, Service[Vendor, "VendorService.Repo"]):
             checked.append(_Checked(index, actor, draft, market, team, warnings))
         return checked
 
-    async def _vendor_values(self, kept: list[_Checked], now: dt.datetime) -> list[dict[str, Any]]:
-        """The vendors' rows, with codes taken per market in one UPDATE each, in the order of the asks."""
+    async def _vendor_values(
+        self, kept: list[_Checked], now: dt.datetime
+    ) -> tuple[list[dict[str, Any]], dict[int, str]]:
+        """The vendors' rows, with codes taken per market in one UPDATE each, in the order of the asks; and
+        the code of each market's area."""
         by_market: dict[int, list[_Checked]] = defaultdict(list)
         for c in kept:
             by_market[c.market.id].append(c)
         codes: dict[int, str] = {}
+        area_codes: dict[int, str] = {}
         service = MarketService(self.session)
-        for group in by_market.values():
+        for market_id, group in by_market.items():
             taken = await service.take_vendor_codes(group[0].market, len(group))
-            codes.update({c.index: code for c, code in zip(group, taken, strict=True)})
-        return [
+            codes.update({c.index: code for c, code in zip(group, taken.codes, strict=True)})
+            area_codes[market_id] = taken.area_code
+        rows = [
             new_vendor_values(
                 c.draft,
                 code=codes[c.index],
@@ -401,14 +402,15 @@ class VendorService(VendorReads, Service[Vendor, "VendorService.Repo"]):
             )
             for c in kept
         ]
+        return rows, area_codes
 
-    def _created_answer(self, ask: Registration, created: _Created, market: Row[Any]) -> VendorOut:
+    def _created_answer(self, ask: Registration, created: _Created) -> VendorOut:
         """The API shape of a vendor just created, as ``present`` gives it, without reading the vendor back."""
         row = SimpleNamespace(
             **created.vendor._asdict(),
-            market_code=market[0],
-            market_name=market[1],
-            area_code=market[2],
+            market_code=created.market.code,
+            market_name=created.market.name,
+            area_code=created.market.area_code,
             reprint_due=False,  # no poster has been printed for a vendor registered just now
         )
         items = [[a.id, a.bank_bin, a.account_number, a.account_name, a.is_primary] for a in created.accounts]

@@ -136,8 +136,8 @@ async def test_a_full_disk_gives_a_clear_503_and_saves_nothing(tmp_path: Path) -
             )
         ).json()
 
-        # Simulate a full disk: the database file may not grow by a single page any more.
-        @event.listens_for(app.state.db.write_engine.sync_engine, "connect")
+        # Simulate a full disk: the database file may not grow by a single page any more, through any of
+        # the connections that write (registrations are written on the event loop's thread's own).
         def _full(dbapi_connection: object, _record: object) -> None:
             cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
             cursor.execute("PRAGMA page_count")
@@ -145,7 +145,10 @@ async def test_a_full_disk_gives_a_clear_503_and_saves_nothing(tmp_path: Path) -
             cursor.execute(f"PRAGMA max_page_count = {pages}")
             cursor.close()
 
-        await app.state.db.write_engine.dispose()  # new connections get the limit
+        db = app.state.db
+        for engine in (db.write_engine, db.inline_write_engine):
+            event.listen(engine.sync_engine, "connect", _full)
+            await engine.dispose()  # new connections get the limit
         before = await counts(settings.database_url)
         responses = [
             await client.post("/api/vendors", json=vendor_payload(market["id"]), headers=headers) for _ in range(40)
