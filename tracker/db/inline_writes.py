@@ -9,6 +9,9 @@ It never makes the loop wait for a lock: ``busy_timeout`` is 0, so when another 
 write lock (the registration page, an import, another worker process) ``BEGIN IMMEDIATE`` fails at once
 (``waits_for_lock``) and the caller writes through the usual engine, which waits on its own thread.
 Only callers whose transactions are short and bounded use it: the registration writer.
+
+It overrides aiosqlite's private ``Connection._execute``: pyproject.toml keeps aiosqlite below 0.23, and
+tests/tracker/test_inline_writes.py checks that the statements still run on the awaiting thread.
 """
 
 from __future__ import annotations
