@@ -163,17 +163,7 @@ def create_database(settings: Settings, *, null_pool: bool = False) -> Database:
         read_engine = write_engine = _postgres_engine(settings, null_pool=null_pool)
         dialect = "postgresql"
     factory_kwargs: dict[str, Any] = {"expire_on_commit": False, "autoflush": False}
-    inline_write_engine = None
-    if path := _sqlite_file(settings):
-        # One writer task uses it, one transaction at a time.
-        inline_write_engine = _sqlite_engine(
-            settings.database_url,
-            immediate=True,
-            null_pool=null_pool,
-            pool_size=1,
-            busy_timeout_ms=0,
-            async_creator=loop_thread_connector(path),
-        )
+    inline_write_engine = _inline_write_engine(settings, null_pool=null_pool)
     reports_engine = None
     if settings.reports_database_url and not settings.is_sqlite:
         reports_engine = _postgres_engine(settings, null_pool=null_pool, url=settings.reports_database_url)
@@ -203,6 +193,21 @@ def _sqlite_file(settings: Settings) -> str | None:
 def _inline_reader(settings: Settings) -> InlineReader | None:
     path = _sqlite_file(settings)
     return InlineReader(path) if path else None
+
+
+def _inline_write_engine(settings: Settings, *, null_pool: bool) -> AsyncEngine | None:
+    path = _sqlite_file(settings)
+    if not path:
+        return None
+    # One writer task uses it, one transaction at a time; a locked database answers at once.
+    return _sqlite_engine(
+        settings.database_url,
+        immediate=True,
+        null_pool=null_pool,
+        pool_size=1,
+        busy_timeout_ms=0,
+        async_creator=loop_thread_connector(path),
+    )
 
 
 def _change_signal(settings: Settings, engine: AsyncEngine) -> ChangeSignal:
