@@ -110,7 +110,12 @@ def _postgres_engine(settings: Settings, *, null_pool: bool, url: str | None = N
         kwargs["poolclass"] = NullPool
     else:
         kwargs.update(pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow, pool_recycle=1800)
-    return create_async_engine(url or settings.database_url, **kwargs)
+    engine = create_async_engine(url or settings.database_url, **kwargs)
+    # An INSERT of many rows without RETURNING (status history, audit entries) is one multi-row statement,
+    # as psycopg2's dialect sends it, rather than asyncpg's one execution per row on the server: one round of
+    # statement triggers and change notices instead of one per row.
+    engine.dialect.use_insertmanyvalues_wo_returning = True
+    return engine
 
 
 @dataclass
