@@ -1,6 +1,9 @@
-"""The ASGI application. ``create_app(settings)`` builds one; ``tracker.app:app`` is for ASGI servers."""
+"""The ASGI application. ``create_app(settings)`` builds one; ``serving_app`` builds the one a server
+process runs, and ``tracker.app:asgi_factory`` is that for ASGI servers."""
 
 from __future__ import annotations
+
+import gc
 
 from litestar import Litestar
 
@@ -13,6 +16,22 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return Litestar(plugins=[TrackerPlugin(settings)], debug=settings.debug)
 
 
+def serving_app(settings: Settings | None = None) -> Litestar:
+    """The application of a server process, which it runs until it stops."""
+    app = create_app(settings)
+    app.on_startup.append(keep_startup_objects_out_of_collections)
+    return app
+
+
+def keep_startup_objects_out_of_collections() -> None:
+    """What start-up built (routes, models, statements, reference data, connections) lives as long as the
+    process. Left in the collector's generations, every full collection walked its quarter of a million
+    objects again: a 120 ms pause every few seconds under load, 3% of the processor. Only for a process's
+    one application: what is frozen is never collected."""
+    gc.collect()
+    gc.freeze()
+
+
 def asgi_factory() -> Litestar:
     """For ``uvicorn --factory tracker.app:asgi_factory``: settings from the environment at start-up."""
-    return create_app()
+    return serving_app()

@@ -43,10 +43,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
             access_log=args.access_log,
         )
     else:
-        from tracker.app import create_app
+        from tracker.app import serving_app
 
         uvicorn.run(
-            create_app(settings),
+            serving_app(settings),
             host=args.host,
             port=args.port,
             proxy_headers=True,
