@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from litestar import Controller, Request, get, patch, post
+from litestar import Controller, Request
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK
@@ -45,6 +45,7 @@ from tracker.audit.consent import ConsentWithdrawal
 from tracker.lib.http_errors import request_lang
 from tracker.lib.ids import MAX_ID, PathId
 from tracker.lib.pagination import PageParams
+from tracker.lib.routes import get, patch, post
 from tracker.lib.schema import Page
 
 ProductSort = Literal["id", "-id", "code", "-code", "name", "-name", "created_at", "-created_at"]

@@ -11,12 +11,13 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from litestar import Response, get
+from litestar import Response
 from litestar.datastructures import State
 from sqlalchemy import text
 
 from tracker.db.engine import Database
 from tracker.db.migrate import current_heads
+from tracker.lib.routes import get
 
 
 @cache

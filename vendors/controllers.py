@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from litestar import Controller, Request, delete, get, patch, post
+from litestar import Controller, Request
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK
@@ -19,6 +19,7 @@ from tracker.lib.http_errors import request_lang
 from tracker.lib.ids import MAX_ID, PathId
 from tracker.lib.memory_cache import cached_answers
 from tracker.lib.pagination import PageParams
+from tracker.lib.routes import delete, get, patch, post
 from tracker.lib.schema import Page
 from vendors.models import Market as MarketModel
 from vendors.reference import GOODS_CATEGORIES, MARKET_KINDS, STATUS_TRANSITIONS, VENDOR_STATUSES

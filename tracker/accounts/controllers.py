@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, Request, delete, get, patch, post
+from litestar import Controller, Request
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
@@ -27,6 +27,7 @@ from tracker.accounts.schemas import (
 from tracker.accounts.services import AuthService, TeamService, UserService
 from tracker.lib.ids import PathId
 from tracker.lib.pagination import PageParams
+from tracker.lib.routes import delete, get, patch, post
 from tracker.lib.schema import Page
 from tracker.settings import Settings
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from litestar import Controller, get, post
+from litestar import Controller
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
@@ -14,6 +14,7 @@ from tracker.accounts.auth import requires
 from tracker.areas.schemas import Area, AreaDetail, VillageCreate
 from tracker.areas.services import AreaService
 from tracker.lib.pagination import PageParams
+from tracker.lib.routes import get, post
 from tracker.lib.schema import Page
 
 Level = Literal["province", "district", "commune", "village"]

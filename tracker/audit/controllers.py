@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from litestar import Controller, get
+from litestar import Controller
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 
@@ -13,6 +13,7 @@ from tracker.accounts.actor import OFFICER, Actor
 from tracker.accounts.auth import requires
 from tracker.audit.services import AuditService
 from tracker.lib.pagination import PageParams
+from tracker.lib.routes import get
 from tracker.lib.schema import Page, Schema
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Request, Response
 from litestar.di import NamedDependency
 from litestar.params import FromPath, MultipartBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
@@ -25,6 +25,7 @@ from tracker.imports.schemas import (
 from tracker.imports.service import ImportService
 from tracker.lib.http_errors import request_lang
 from tracker.lib.pagination import PageParams
+from tracker.lib.routes import get, post
 from tracker.lib.schema import Page
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

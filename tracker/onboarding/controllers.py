@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from litestar import Controller, Request, get, patch, post
+from litestar import Controller, Request
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK
@@ -16,6 +16,7 @@ from tracker.areas.services import AreaService
 from tracker.lib.http_errors import request_lang
 from tracker.lib.ids import MAX_ID
 from tracker.lib.pagination import PageParams
+from tracker.lib.routes import get, patch, post
 from tracker.lib.schema import Page
 from tracker.onboarding.reference import STAGES, SUBJECT_KINDS, TRANSITIONS, VERDICTS
 from tracker.onboarding.schemas import (

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 import msgspec
-from litestar import Controller, Response, delete, get, patch, post
+from litestar import Controller, Response
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import JSONBody, QueryParameter
@@ -16,6 +16,7 @@ from tracker.accounts.actor import OFFICER, TASKFORCE, Actor
 from tracker.accounts.auth import requires
 from tracker.areas.services import AreaService
 from tracker.lib.ids import PathId
+from tracker.lib.routes import delete, get, patch, post
 from tracker.reports import charts, exports
 from tracker.reports.schemas import (
     Breakdown,

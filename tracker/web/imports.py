@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Request, Response
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
@@ -24,6 +24,7 @@ from tracker.imports.service import ImportService
 from tracker.lib.exceptions import FieldProblem, TrackerError, ValidationFailed
 from tracker.lib.i18n import Lang, Text
 from tracker.lib.pagination import PageParams
+from tracker.lib.routes import get, post
 from tracker.web.csrf import csrf_protect
 from tracker.web.render import lang_of, page, redirect_to
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, Response, get
+from litestar import Controller, Request, Response
 from litestar.di import NamedDependency
 
 from tracker.accounts.actor import PRODUCER, Actor
 from tracker.accounts.auth import requires
+from tracker.lib.routes import get
 from tracker.onboarding.schemas import ProducerOverview
 from tracker.onboarding.services import StatusService
 from tracker.web.render import lang_of, page

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request
 from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
@@ -19,6 +19,7 @@ from tracker.accounts.schemas import LoginRequest
 from tracker.accounts.services import AuthService
 from tracker.lib.exceptions import TrackerError
 from tracker.lib.i18n import Lang, Text
+from tracker.lib.routes import get, post
 from tracker.settings import Settings
 from tracker.web.csrf import csrf_protect
 from tracker.web.render import cookie_secure, current_user, lang_cookie, local_path, page, redirect_to

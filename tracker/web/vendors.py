@@ -7,7 +7,7 @@ import re
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Request, Response
 from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
@@ -22,6 +22,7 @@ from tracker.lib.http_errors import translate_validation_message
 from tracker.lib.i18n import Text
 from tracker.lib.ids import MAX_ID
 from tracker.lib.pagination import PageParams
+from tracker.lib.routes import get, post
 from tracker.web.csrf import csrf_protect
 from tracker.web.render import lang_of, page, redirect_to
 from vendors.posters.service import PosterService

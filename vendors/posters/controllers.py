@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Request, Response
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 from litestar.status_codes import HTTP_200_OK
@@ -17,6 +17,7 @@ from tracker.accounts.visibility import sees_personal_data
 from tracker.lib.exceptions import FieldProblem, ValidationFailed
 from tracker.lib.i18n import Text
 from tracker.lib.ids import MAX_ID, PathId
+from tracker.lib.routes import get, post
 from vendors.posters.models import PosterRecord
 from vendors.posters.photos import MAX_PHOTO_BYTES
 from vendors.posters.schemas import BankOut, DecodedQR, DecodeInput, MarketLayout, Poster, PosterSize

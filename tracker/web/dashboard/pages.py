@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from litestar import Controller, Request, Response, get
+from litestar import Controller, Request, Response
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,6 +17,7 @@ from tracker.accounts.actor import OFFICER, Actor
 from tracker.accounts.auth import requires
 from tracker.lib.exceptions import FieldProblem, ValidationFailed
 from tracker.lib.i18n import Text
+from tracker.lib.routes import get
 from tracker.reports import charts
 from tracker.reports.controllers import answer, chart
 from tracker.reports.schemas import Breakdown
