@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import zipfile
 
@@ -16,6 +17,7 @@ from qr import VietQR, encode, parse
 from qr.banks import load_directory
 from tests.qr.conftest import decode_image, pdf_pages, png_image
 from tests.support.factories import unique_account, vendor_payload
+from tests.support.locks import until_waiting_on_a_lock
 from tracker.accounts.actor import TASKFORCE, Actor
 from tracker.db.engine import create_database
 from tracker.lib.exceptions import StaleWrite
@@ -352,3 +354,40 @@ async def test_a_vendor_changed_by_a_concurrent_download_answers_409_not_500(api
         await early.close()
         await db.write_engine.dispose()
         await db.read_engine.dispose()
+
+
+async def test_two_re_downloads_at_once_are_both_counted(api, market, backend) -> None:
+    """Each re-download adds one to the poster's count in the database. Counted in Python from the row each
+    transaction had read, the second of two at once (PostgreSQL, several workers) wrote the same count."""
+    if backend != "postgres":
+        pytest.skip("SQLite writers take the write lock before their first read: the two cannot interleave")
+    vendor = await register(api, market["id"], full_name="Lê Văn Tâm")
+    assert (await api.taskforce.get(f"/api/vendors/{vendor['id']}/poster.png")).status_code == 200
+    world = api.world
+    db = create_database(world.settings, null_pool=True)
+    actor = Actor(world.users["taskforce_np"], "taskforce_np", TASKFORCE, world.area_ids["20599"])
+    first, second = db.write(), db.write()
+
+    async def download_again(session) -> None:
+        service = PosterService(session, load_directory())
+        found, account, payload, _ = await service._poster_of(actor, vendor["id"], None, None)
+        await service._record(actor, found, account, payload, "png", "A6", None)
+
+    try:
+        await download_again(first)  # counted, not yet committed
+        other = asyncio.ensure_future(_and_commit(second, download_again(second)))
+        await until_waiting_on_a_lock(db, other)  # the second waits for the first's row
+        await first.commit()
+        await other
+        history = await api.taskforce.ok("GET", f"/api/vendors/{vendor['id']}/posters")
+        assert [h["downloads"] for h in history] == [3]
+    finally:
+        await first.close()
+        await second.close()
+        await db.write_engine.dispose()
+        await db.read_engine.dispose()
+
+
+async def _and_commit(session, work) -> None:
+    await work
+    await session.commit()

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 import qr
 from qr.banks import BankDirectory
@@ -143,7 +144,16 @@ class PosterService(Service[PosterRecord, "PosterService.Repo"]):
             .limit(1)
         )
         if existing is not None:
-            existing.downloads += 1
+            # Counted by the database: of two re-downloads at once on PostgreSQL, an increment made in Python
+            # from the row each had read kept only one.
+            downloads = await self.session.scalar(
+                update(PosterRecord)
+                .where(PosterRecord.id == existing.id)
+                .values(downloads=PosterRecord.downloads + 1)
+                .returning(PosterRecord.downloads)
+                .execution_options(synchronize_session=False)
+            )
+            set_committed_value(existing, "downloads", downloads)
             return existing
         now = clock.now()
         poster = PosterRecord(
