@@ -27,6 +27,7 @@ from tracker.accounts.services import TeamService, area_refs
 from tracker.accounts.visibility import sees_personal_data, shown
 from tracker.areas.scope import within
 from tracker.audit.services import changed, record
+from tracker.db.counters import add_one
 from tracker.lib.exceptions import (
     FieldProblem,
     NotFound,
@@ -205,14 +206,8 @@ class ProducerService(Service[Producer, "ProducerService.Repo"]):
 
     async def next_product_code(self, producer: Producer) -> str:
         """Takes the producer's next product number atomically (a row lock on PostgreSQL, the write lock on SQLite)."""
-        seq = await self.session.scalar(
-            update(Producer)
-            .where(Producer.id == producer.id)
-            .values(product_seq=Producer.product_seq + 1)
-            .returning(Producer.product_seq)
-            .execution_options(synchronize_session=False)
-        )
-        return f"{producer.code}-{int(seq or 0):02d}"
+        seq = await add_one(self.session, Producer.product_seq, producer.id)
+        return f"{producer.code}-{seq:02d}"
 
     # ----- writing -------------------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -18,6 +18,7 @@ import qr
 from qr.banks import BankDirectory
 from tracker.accounts.actor import Actor
 from tracker.audit.services import record
+from tracker.db.counters import add_one
 from tracker.lib import clock
 from tracker.lib.exceptions import Conflict, FieldProblem, NotFound, ValidationFailed
 from tracker.lib.i18n import Text
@@ -144,15 +145,7 @@ class PosterService(Service[PosterRecord, "PosterService.Repo"]):
             .limit(1)
         )
         if existing is not None:
-            # Counted by the database: of two re-downloads at once on PostgreSQL, an increment made in Python
-            # from the row each had read kept only one.
-            downloads = await self.session.scalar(
-                update(PosterRecord)
-                .where(PosterRecord.id == existing.id)
-                .values(downloads=PosterRecord.downloads + 1)
-                .returning(PosterRecord.downloads)
-                .execution_options(synchronize_session=False)
-            )
+            downloads = await add_one(self.session, PosterRecord.downloads, existing.id)
             set_committed_value(existing, "downloads", downloads)
             return existing
         now = clock.now()
