@@ -23,6 +23,14 @@ class InlineUnavailable(Exception):
     """The read would have had to wait, or failed: ask through the asynchronous engine instead."""
 
 
+def query_only_connection(path: str) -> sqlite3.Connection:
+    """A connection used from the event loop's thread: it never waits for a lock (``timeout`` 0) and never
+    writes. Usable from whichever thread runs the loop (a test client runs it on one of its own)."""
+    conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=0)
+    conn.execute("PRAGMA query_only=ON")
+    return conn
+
+
 def inline_sql(statement: Select[Any]) -> str:
     """The SQLite text of a statement whose parameters are given by position (``?``)."""
     return str(statement.compile(dialect=sqlite.dialect()))
@@ -37,10 +45,7 @@ class InlineReader:
         """The first row of a statement that reads a few rows through an index."""
         try:
             if self._conn is None:
-                # Used from whichever thread runs the event loop (a test client runs it on one of its own).
-                conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=0)
-                conn.execute("PRAGMA query_only=ON")
-                self._conn = conn
+                self._conn = query_only_connection(self.path)
             row: tuple[Any, ...] | None = self._conn.execute(sql, parameters).fetchone()
         except sqlite3.Error as exc:
             raise InlineUnavailable(str(exc)) from exc
